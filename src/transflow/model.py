@@ -1,0 +1,53 @@
+"""Plain data for catalogs: what a PO file says, apart from how it is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PO entry. Plural forms are not used for documents and not modelled."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    translator_comments: tuple[str, ...] = ()  # "# " lines, written by people
+    extracted_comments: tuple[str, ...] = ()  # "#." lines, written by transflow
+    references: tuple[str, ...] = ()  # "#:" items, e.g. "source/a.txt:4.2"
+    flags: tuple[str, ...] = ()  # "#," items, e.g. "fuzzy"
+    previous_msgid: str | None = None  # "#| msgid", kept with a fuzzy suggestion
+    previous_msgctxt: str | None = None  # "#| msgctxt"
+    obsolete: bool = False  # "#~" entries, kept for reuse
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """Accepted by a person: a msgstr and no fuzzy flag."""
+        return bool(self.msgstr) and not self.fuzzy and not self.obsolete
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    def with_(self, **changes: object) -> Entry:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A whole PO/POT file: header comments, header fields in order, entries in order."""
+
+    header: tuple[tuple[str, str], ...] = ()
+    header_comments: tuple[str, ...] = ()  # "# " lines above the header entry
+    header_fuzzy: bool = False  # "#, fuzzy" on the header entry (templates)
+    entries: tuple[Entry, ...] = field(default_factory=tuple)
+
+    def header_value(self, name: str) -> str | None:
+        for key, value in self.header:
+            if key == name:
+                return value
+        return None
