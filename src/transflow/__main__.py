@@ -1,0 +1,3 @@
+from transflow.cli import main
+
+main(prog_name="transflow")

@@ -1,0 +1,153 @@
+"""PO files on disk <-> :class:`~transflow.model.Catalog`. The only module that uses polib.
+
+Reading goes through polib; writing goes through :func:`transflow.poformat.format_catalog`,
+which prints exactly what ``msgcat`` prints, so gettext tools and editors make no noise diffs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from transflow import __version__
+from transflow.errors import TransflowError
+from transflow.model import Catalog, Entry
+from transflow.segmentation import Unit
+
+# CLDR / gettext plural rules for the languages we know; others get none (documents use no plurals).
+PLURAL_FORMS = {
+    "az": "nplurals=2; plural=(n != 1);",
+    "ur": "nplurals=2; plural=(n != 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "it": "nplurals=2; plural=(n != 1);",
+    "tr": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "pt_BR": "nplurals=2; plural=(n > 1);",
+    "fa": "nplurals=2; plural=(n > 1);",
+    "hi": "nplurals=2; plural=(n != 1);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
+    ": n%100>=11 ? 4 : 5);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ja": "nplurals=1; plural=0;",
+    "zh": "nplurals=1; plural=0;",
+    "ko": "nplurals=1; plural=0;",
+}
+
+
+def header_fields(document: str, language: str | None) -> tuple[tuple[str, str], ...]:
+    """The header fields transflow owns for `document` in `language` (None: the template)."""
+    fields = [
+        ("Project-Id-Version", document),
+        ("Language", language or ""),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+    ]
+    if language:
+        plural = PLURAL_FORMS.get(language) or PLURAL_FORMS.get(language.split("_")[0])
+        if plural:
+            fields.append(("Plural-Forms", plural))
+    fields.append(("X-Generator", f"transflow {__version__}"))
+    return tuple(fields)
+
+
+def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
+    """One entry per distinct unit text, in order of first use; references name positions."""
+    name = document.replace(" ", "%20")
+    refs: dict[str, list[str]] = {}
+    kinds: dict[str, list[str]] = {}
+    for unit in units:
+        refs.setdefault(unit.text, []).append(f"{name}:{unit.position}")
+        if unit.kind not in ("sentence", "paragraph"):
+            kinds.setdefault(unit.text, [])
+            if unit.kind not in kinds[unit.text]:
+                kinds[unit.text].append(unit.kind)
+    return tuple(
+        Entry(
+            msgid=text,
+            references=tuple(positions),
+            extracted_comments=tuple(kinds.get(text, ())),
+        )
+        for text, positions in refs.items()
+    )
+
+
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+# What a line of a PO file may be; polib lets malformed lines through, so they are checked first.
+_PO_LINE = re.compile(
+    r"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
+    r'"(?:[^"\\]|\\.)*"\s*'
+    r"|#.*|\s*"
+)
+
+
+def _check_syntax(text: str, path: Path) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _PO_LINE.fullmatch(line):
+            raise TransflowError(f"syntax error in the catalog: {line[:40]!r}", path, number)
+
+
+def read(path: Path) -> Catalog:
+    """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line."""
+    import polib
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TransflowError("the catalog is not UTF-8", path, line) from None
+    _check_syntax(text, path)
+    try:
+        po = polib.pofile(text, wrapwidth=0, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        found = _SYNTAX_LINE.search(str(exc))
+        message = str(exc).split(" (line")[0].replace(" in po file", "").strip()
+        if message.startswith("Syntax error"):
+            message = "syntax error in the catalog"
+        raise TransflowError(message, path, int(found.group(1)) if found else None) from None
+    for e in po:
+        if e.msgid_plural:
+            raise TransflowError(
+                "plural entries are not supported in document catalogs", path, e.linenum
+            )
+    return Catalog(
+        header=tuple(po.metadata.items()),
+        header_comments=tuple(po.header.splitlines()) if po.header else (),
+        header_fuzzy=bool(po.metadata_is_fuzzy),
+        entries=tuple(_entry(e) for e in po),
+    )
+
+
+def _entry(e: object) -> Entry:
+    import polib
+
+    assert isinstance(e, polib.POEntry)
+    return Entry(
+        msgid=e.msgid,
+        msgstr=e.msgstr,
+        msgctxt=e.msgctxt,
+        translator_comments=tuple(e.tcomment.split("\n")) if e.tcomment else (),
+        extracted_comments=tuple(e.comment.split("\n")) if e.comment else (),
+        references=tuple(f"{f}:{n}" if n else f for f, n in e.occurrences),
+        flags=tuple(e.flags),
+        previous_msgid=e.previous_msgid,
+        previous_msgctxt=e.previous_msgctxt,
+        obsolete=bool(e.obsolete),
+    )
+
+
+def render(catalog: Catalog) -> str:
+    from transflow.poformat import format_catalog
+
+    return format_catalog(catalog)

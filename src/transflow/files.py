@@ -1,0 +1,98 @@
+"""File-system edges: reading sources strictly, atomic writes, the project lock."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from transflow.errors import TransflowError
+
+LOCK_TIMEOUT_S = 120.0
+
+
+def read_source(path: Path) -> str:
+    """A source document's text, exactly (no newline translation).
+
+    Binary, non-UTF-8 and empty documents are errors that name the file and line.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TransflowError(f"cannot read the document: {exc.strerror}", path) from None
+    if b"\x00" in raw[:8192]:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise TransflowError("this looks like a binary file (NUL byte), not text", path, line)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TransflowError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); convert it, e.g. with iconv",
+            path,
+            line,
+        ) from None
+    if not text.strip():
+        raise TransflowError("the document is empty: there is nothing to translate", path)
+    return text
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Replace `path` with `data` all at once: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def check_writable(folder: Path) -> None:
+    """Fail before anything is written when `folder` (or its nearest existing parent) is not
+    writable. It probes with a real temporary file, which also catches read-only mounts and
+    immutable folders that permission bits don't show."""
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    try:
+        if not probe.is_dir():
+            raise NotADirectoryError(f"{probe} is not a folder")
+        with tempfile.NamedTemporaryFile(dir=probe, prefix=".transflow-probe-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise TransflowError(f"cannot write here ({reason}); nothing was changed", probe) from None
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """One writer at a time per project; a second process waits, then gives up clearly."""
+    from filelock import FileLock, Timeout
+
+    folder = root / ".transflow"
+    check_writable(folder)
+    folder.mkdir(exist_ok=True)
+    lock = FileLock(str(folder / "lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise TransflowError(
+            f"another transflow process has held the project lock for {timeout:.0f} s",
+            folder / "lock",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,128 @@
+"""Template entries + an existing catalog -> the updated catalog, as msgmerge does, safer.
+
+- a unit whose text is unchanged keeps its translation, flags and comments;
+- a new unit is added empty, or with the translation of a similar vanished unit as a
+  fuzzy suggestion, the old text kept as ``#| msgid``;
+- a vanished unit becomes obsolete (``#~``) when it has a translation, so that a
+  translation a person accepted is never lost: it stays in the file until they delete it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from transflow.model import Catalog, Entry
+
+_POSITION_WINDOW = 3  # blocks around a unit's old position searched first
+
+
+def _block_of(reference: str) -> tuple[str, int] | None:
+    doc, _, position = reference.rpartition(":")
+    block, _, _ = position.partition(".")
+    return (doc, int(block)) if block.isdigit() else None
+
+
+def _suggest(
+    entry: Entry,
+    candidates: Sequence[Entry],
+    near: Iterable[Entry],
+    threshold: int,
+) -> Entry | None:
+    """The most similar vanished entry at or above `threshold`; nearby ones are tried first."""
+    from rapidfuzz import fuzz, process
+
+    for pool in (list(near), candidates):
+        if not pool:
+            continue
+        best = process.extractOne(
+            entry.msgid,
+            [c.msgid for c in pool],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+        )
+        if best is not None:
+            return pool[best[2]]
+    return None
+
+
+def merge(
+    template: Sequence[Entry],
+    existing: Catalog,
+    header: tuple[tuple[str, str], ...],
+    threshold: int = 80,
+) -> Catalog:
+    """The catalog for `template` (entries with empty msgstr), keeping `existing`'s work.
+
+    `header` holds the fields transflow owns; the other header fields of `existing`
+    (Last-Translator, PO-Revision-Date, an editor's own keys) are kept, in their order.
+    """
+    active = {e.key: e for e in existing.entries if not e.obsolete}
+    obsolete = {e.key: e for e in existing.entries if e.obsolete}
+    wanted = {e.key for e in template}
+    vanished = [e for k, e in active.items() if k not in wanted and e.msgstr]
+    vanished += [e for k, e in obsolete.items() if k not in wanted and k not in active and e.msgstr]
+
+    by_block: dict[tuple[str, int], list[Entry]] = {}
+    for old in vanished:
+        for reference in old.references:
+            place = _block_of(reference)
+            if place:
+                by_block.setdefault(place, []).append(old)
+
+    def near(entry: Entry) -> list[Entry]:
+        found: dict[str, Entry] = {}
+        for reference in entry.references:
+            place = _block_of(reference)
+            if place:
+                doc, block = place
+                for b in range(block - _POSITION_WINDOW, block + _POSITION_WINDOW + 1):
+                    for old in by_block.get((doc, b), ()):
+                        found.setdefault(old.msgid, old)
+        return list(found.values())
+
+    entries: list[Entry] = []
+    for new in template:
+        same = active.get(new.key) or obsolete.get(new.key)
+        if same is not None:
+            entries.append(
+                same.with_(
+                    references=new.references,
+                    extracted_comments=new.extracted_comments,
+                    obsolete=False,
+                )
+            )
+            continue
+        source = _suggest(new, vanished, near(new), threshold) if vanished else None
+        if source is None:
+            entries.append(new)
+        else:
+            entries.append(
+                new.with_(
+                    msgstr=source.msgstr,
+                    translator_comments=source.translator_comments,
+                    flags=(*dict.fromkeys(("fuzzy", *source.flags)),),
+                    previous_msgid=(source.fuzzy and source.previous_msgid) or source.msgid,
+                    previous_msgctxt=source.msgctxt,
+                )
+            )
+
+    kept_obsolete: dict[tuple[str | None, str], Entry] = {}
+    for old in vanished:
+        kept_obsolete.setdefault(old.key, old.with_(obsolete=True, references=()))
+    entries += kept_obsolete.values()
+
+    return Catalog(
+        header=merge_header(existing.header, header),
+        header_comments=existing.header_comments,
+        header_fuzzy=existing.header_fuzzy,
+        entries=tuple(entries),
+    )
+
+
+def merge_header(
+    existing: tuple[tuple[str, str], ...], ours: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """`existing` in its own order with our values set; our missing fields appended."""
+    values = dict(ours)
+    merged = tuple((k, values.pop(k, v)) for k, v in existing)
+    return merged + tuple(values.items())

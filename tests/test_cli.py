@@ -1,0 +1,179 @@
+"""End-to-end runs of the transflow command on a copy of the sample project."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+from tf_helpers import SAMPLE, cli, msgcat, msgfmt_check, sample_units, snapshot
+
+DOC = "azerbaijan-pak-support"
+
+
+def catalogs(root: Path) -> list[Path]:
+    return sorted((root / "locales").rglob("*.po*"))
+
+
+def translate_all(po_path: Path, fn: object) -> None:
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = fn(entry.msgid)  # type: ignore[operator]
+    po.save()
+
+
+def test_extract_writes_template_and_catalogs(project: Path) -> None:
+    result = cli(project, "extract")
+    assert result.exit_code == 0, result.output
+    assert "4 catalogs: 4 created" in result.output
+    pot = project / "locales" / "templates" / f"{DOC}.pot"
+    assert [p.relative_to(project).as_posix() for p in catalogs(project)] == [
+        f"locales/az/{DOC}.po",
+        f"locales/ru/{DOC}.po",
+        f"locales/templates/{DOC}.pot",
+        f"locales/ur/{DOC}.po",
+    ]
+    units = sample_units()
+    po = polib.pofile(str(project / "locales" / "ru" / f"{DOC}.po"))
+    assert [e.msgid for e in po] == [u["text"] for u in units]
+    assert po.metadata["Language"] == "ru"
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
+    assert po.metadata["X-Generator"].startswith("transflow ")
+    first = po[0]
+    assert first.occurrences == [(f"{DOC}.txt:1.1", "")]
+    assert first.comment == "headline"
+    assert po[3].comment == "dateline" and po[3].msgid == "ISLAMABAD:"
+    for path in catalogs(project):
+        msgfmt_check(path)
+        assert msgcat(path) == path.read_bytes(), f"{path} is not as msgcat prints it"
+    assert "Language: \\n" in pot.read_text(encoding="utf-8")
+
+
+def test_extract_twice_changes_no_byte(project: Path) -> None:
+    cli(project, "extract")
+    before = snapshot(project)
+    result = cli(project, "extract")
+    assert result.exit_code == 0
+    assert "4 catalogs: 4 unchanged" in result.output
+    assert snapshot(project) == before
+    # also when the fast path is not taken (no state file)
+    (project / ".transflow" / "extract-state.json").unlink()
+    assert cli(project, "extract").exit_code == 0
+    assert snapshot(project) == before
+
+
+def test_build_without_translations_is_byte_identical(project: Path) -> None:
+    cli(project, "extract")
+    result = cli(project, "build")
+    assert result.exit_code == 0, result.output
+    for lang in ("az", "ur", "ru"):
+        assert (project / "build" / lang / f"{DOC}.txt").read_bytes() == SAMPLE.read_bytes()
+
+
+def test_build_with_identity_translations_is_byte_identical(project: Path) -> None:
+    cli(project, "extract")
+    translate_all(project / "locales" / "az" / f"{DOC}.po", lambda s: s)
+    assert cli(project, "build", "--lang", "az").exit_code == 0
+    assert (project / "build" / "az" / f"{DOC}.txt").read_bytes() == SAMPLE.read_bytes()
+
+
+def test_build_replaces_accepted_translations_only(project: Path) -> None:
+    cli(project, "extract")
+    path = project / "locales" / "ru" / f"{DOC}.po"
+    po = polib.pofile(str(path))
+    po.find("ISLAMABAD:").msgstr = "ИСЛАМАБАД:"
+    entry = po.find(
+        "The Dy Foreign Minister expressed these views during a talk with the "
+        "Pakistani media people, who called on him on Thursday."
+    )
+    entry.msgstr = "Замминистра высказал эти мнения."
+    fuzzy = next(e for e in po if e.msgid.startswith("He said the Armenian military"))
+    fuzzy.msgstr = "НЕ ПУБЛИКОВАТЬ"
+    fuzzy.flags.append("fuzzy")
+    glued = next(e for e in po if e.msgid.startswith("“The results of the investigations"))
+    glued.msgstr = "«Результаты расследований показывают, что пленных пытают."
+    po.save()
+    assert cli(project, "build", "--lang", "ru").exit_code == 0
+    out = (project / "build" / "ru" / f"{DOC}.txt").read_text(encoding="utf-8")
+    assert "\nИСЛАМАБАД: Deputy Foreign Minister" in out
+    assert "\n\nЗамминистра высказал эти мнения.\n\n" in out
+    assert "НЕ ПУБЛИКОВАТЬ" not in out
+    # the source had no space before "Mammadov said"; the translation must not glue to it
+    assert (
+        "taking hostages. «Результаты расследований показывают, что пленных пытают. "
+        "Mammadov said that Azerbaijan" in out
+    )
+    assert out.endswith("played by Russian.")  # no final newline, as in the source
+
+
+def test_status_counts_and_fail_under(project: Path) -> None:
+    cli(project, "extract")
+    translate_all(project / "locales" / "az" / f"{DOC}.po", lambda s: "X " + s)
+    result = cli(project, "status", "--json")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    by_lang = {r["language"]: r for r in rows}
+    assert by_lang["az"]["units"] == 30 and by_lang["az"]["translated"] == 30
+    assert by_lang["az"]["percent"] == 100.0
+    assert by_lang["ru"]["untranslated"] == 30 and by_lang["ru"]["percent"] == 0.0
+    assert cli(project, "status", "--lang", "az", "--fail-under", "100").exit_code == 0
+    low = cli(project, "status", "--fail-under", "50")
+    assert low.exit_code == 3
+    assert f"{DOC}.txt [ru] is 0.0% translated, under 50%" in low.stderr
+    text = cli(project, "status").output
+    assert "units" in text and f"{DOC}.txt" in text
+
+
+def test_segments_json_offsets(project: Path) -> None:
+    result = cli(project, "segments", "--json", str(project / "source" / f"{DOC}.txt"))
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert [(r["block"], r["index"], r["kind"], r["text"]) for r in rows] == [
+        (u["block"], u["index"], u["kind"], u["text"]) for u in sample_units()
+    ]
+    for row in rows:
+        assert text[row["start"] : row["end"]] == row["text"]
+
+
+def test_paragraph_units(project: Path) -> None:
+    result = cli(project, "segments", "--unit", "paragraph", str(SAMPLE))
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == 17
+    assert cli(project, "extract", "--unit", "paragraph", "--lang", "az").exit_code == 0
+    po = polib.pofile(str(project / "locales" / "az" / f"{DOC}.po"))
+    assert len(po) == 17
+    assert po[3].msgid.startswith("ISLAMABAD: Deputy Foreign")
+
+
+def test_init_writes_a_project_file(tmp_path: Path) -> None:
+    result = cli(tmp_path, "init", "--lang", "az", "--lang", "ur")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "transflow.toml").read_text()
+    assert 'languages = ["az", "ur"]' in text
+    assert (tmp_path / "source").is_dir()
+    again = cli(tmp_path, "init", "--lang", "az")
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    bad = cli(tmp_path, "init", "--force", "--lang", "not a code")
+    assert bad.exit_code == 1 and "'not a code' is not a language code" in bad.stderr
+
+
+def test_help_and_version_from_a_real_process() -> None:
+    env = {**os.environ, "PYTHONPATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "transflow", "--help"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0
+    for command in ("init", "segments", "extract", "build", "status"):
+        assert command in done.stdout
+    imported = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "transflow", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stderr
+    for heavy in ("polib", "rapidfuzz", "argostranslate", "ctranslate2", "filelock"):
+        assert f" {heavy}\n" not in imported and f" {heavy}." not in imported, heavy

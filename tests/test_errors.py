@@ -1,0 +1,134 @@
+"""Bad input: a clear error naming the file (and line), exit 1, and no file modified."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from tf_helpers import cli, msgfmt_check, snapshot
+
+DOC = "azerbaijan-pak-support"
+
+
+def fails_cleanly(root: Path, *args: str) -> str:
+    """Run a command that must fail: exit 1, one error line, and no file changed."""
+    before = snapshot(root)
+    result = cli(root, *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("transflow: error: "), result.stderr
+    assert snapshot(root) == before
+    return result.stderr
+
+
+def test_non_utf8_source(project: Path) -> None:
+    (project / "source" / "latin1.txt").write_bytes(b"Title\n\nCaf\xe9 au lait.\n")
+    err = fails_cleanly(project, "extract")
+    assert "latin1.txt:3: not valid UTF-8 (byte 0xe9)" in err
+
+
+def test_binary_source(project: Path) -> None:
+    (project / "source" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    err = fails_cleanly(project, "extract")
+    assert "image.txt:3: this looks like a binary file" in err
+
+
+def test_empty_document(project: Path) -> None:
+    (project / "source" / "empty.txt").write_text("  \n\n", encoding="utf-8")
+    err = fails_cleanly(project, "extract")
+    assert "empty.txt: the document is empty" in err
+
+
+def test_malformed_po_reports_path_and_line(project: Path) -> None:
+    assert cli(project, "extract").exit_code == 0
+    po = project / "locales" / "az" / f"{DOC}.po"
+    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = next(i for i, line in enumerate(lines) if line.startswith("msgstr") and i > 10)
+    lines[broken] = 'msgstr "unterminated\n'
+    po.write_text("".join(lines), encoding="utf-8")
+    err = fails_cleanly(project, "extract")
+    assert f"{DOC}.po:{broken + 1}: syntax error" in err
+    assert fails_cleanly(project, "build", "--lang", "az")
+    assert fails_cleanly(project, "status")
+
+
+def test_missing_source_dir(project: Path) -> None:
+    (project / "source" / f"{DOC}.txt").unlink()
+    (project / "source").rmdir()
+    err = fails_cleanly(project, "extract")
+    assert "source: the source folder does not exist" in err
+
+
+def test_unwritable_locales_dir(project: Path, immutable: list[Path]) -> None:
+    assert cli(project, "extract").exit_code == 0
+    text = (project / "source" / f"{DOC}.txt").read_text(encoding="utf-8")
+    (project / "source" / f"{DOC}.txt").write_text(text + "\n\nA new paragraph.", encoding="utf-8")
+    folder = project / "locales" / "ru"
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        if os.geteuid() == 0:
+            pytest.fail("chattr +i is needed to make a folder read-only for root")
+        folder.chmod(0o555)
+    else:
+        immutable.append(folder)
+    err = fails_cleanly(project, "extract")
+    assert "locales/ru: cannot write here" in err
+    # the az catalog, which could have been written, was not touched either
+    assert "A new paragraph." not in (project / "locales" / "az" / f"{DOC}.po").read_text()
+
+
+def test_document_outside_the_project(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Title\n\nSecret.\n", encoding="utf-8")
+    err = fails_cleanly(project, "extract", str(project / "source" / ".." / ".." / "outside.txt"))
+    assert "outside the project's source folder" in err
+    (project / "source" / "link.txt").symlink_to(outside)
+    err = fails_cleanly(project, "extract")
+    assert "link.txt: the document links outside" in err
+
+
+def test_bad_config_names_file_line_and_key(project: Path) -> None:
+    config = project / "transflow.toml"
+    config.write_text(config.read_text().replace("unit = ", "units = "), encoding="utf-8")
+    err = fails_cleanly(project, "extract")
+    assert "transflow.toml:11: unknown key segmentation.units" in err
+    config.write_text(
+        config.read_text()
+        .replace("units = ", "unit = ")
+        .replace('languages = ["az", "ur", "ru"]', "languages = 'az'"),
+        encoding="utf-8",
+    )
+    err = fails_cleanly(project, "extract")
+    assert "transflow.toml:7: project.languages must be a list of language codes" in err
+    config.write_text(
+        config.read_text()
+        .replace("languages = 'az'", "languages = ['az']")
+        .replace('source_dir = "source"', 'source_dir = "../x"')
+    )
+    assert "points outside the project folder" in fails_cleanly(project, "extract")
+
+
+def test_no_project_file(tmp_path: Path) -> None:
+    result = cli(tmp_path, "status")
+    assert result.exit_code == 1
+    assert "no transflow.toml in this folder" in result.stderr
+
+
+def test_two_processes_extracting_at_once_never_corrupt_a_catalog(project: Path) -> None:
+    text = (project / "source" / f"{DOC}.txt").read_text(encoding="utf-8")
+    for i in range(12):
+        (project / "source" / f"copy{i}.txt").write_text(f"{text}\n\nCopy {i}.", encoding="utf-8")
+    command = [sys.executable, "-m", "transflow", "--project", str(project), "extract", "-q"]
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    for path in (project / "locales").rglob("*.po*"):
+        msgfmt_check(path)
+        assert len(polib.pofile(str(path))) >= 30
+    leftovers = [p for p in (project / "locales").rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []

@@ -1,0 +1,117 @@
+"""Updating catalogs after the source changes: msgmerge-like, and no translation ever lost."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transflow.merge import merge, merge_header
+from transflow.model import Catalog, Entry
+
+HEADER = (("Language", "az"),)
+
+
+def template(*texts: str) -> tuple[Entry, ...]:
+    return tuple(Entry(msgid=t, references=(f"a.txt:{i}.1",)) for i, t in enumerate(texts, 1))
+
+
+def test_new_units_are_added_empty() -> None:
+    merged = merge(template("One.", "Two."), Catalog(), HEADER)
+    assert [(e.msgid, e.msgstr, e.flags) for e in merged.entries] == [
+        ("One.", "", ()),
+        ("Two.", "", ()),
+    ]
+
+
+def test_unchanged_units_keep_their_work_and_refresh_references() -> None:
+    old = Catalog(
+        entries=(
+            Entry("One.", "Bir.", translator_comments=("checked",), references=("a.txt:9.9",)),
+        )
+    )
+    merged = merge(template("One."), old, HEADER)
+    assert merged.entries == (
+        Entry("One.", "Bir.", translator_comments=("checked",), references=("a.txt:1.1",)),
+    )
+
+
+def test_removed_units_become_obsolete_when_translated() -> None:
+    old = Catalog(entries=(Entry("Gone.", "Getdi.", references=("a.txt:1.1",)), Entry("Empty.")))
+    merged = merge(template("New."), old, HEADER)
+    assert merged.entries == (
+        Entry("New.", references=("a.txt:1.1",)),
+        Entry("Gone.", "Getdi.", obsolete=True),
+    )
+
+
+def test_changed_unit_gets_a_fuzzy_suggestion_with_the_previous_msgid() -> None:
+    old = Catalog(
+        entries=(
+            Entry("The Minister said 44 days.", "Nazir 44 gün dedi.", references=("a.txt:1.1",)),
+        )
+    )
+    merged = merge(template("The Minister said 45 days."), old, HEADER)
+    new, kept = merged.entries
+    assert new.msgid == "The Minister said 45 days."
+    assert new.msgstr == "Nazir 44 gün dedi."
+    assert new.fuzzy and not new.translated
+    assert new.previous_msgid == "The Minister said 44 days."
+    assert kept == Entry("The Minister said 44 days.", "Nazir 44 gün dedi.", obsolete=True)
+
+
+def test_dissimilar_change_gets_no_suggestion() -> None:
+    old = Catalog(entries=(Entry("Completely different.", "Tamamilə.", references=("a.txt:1.1",)),))
+    merged = merge(template("The Minister said 45 days."), old, HEADER, threshold=80)
+    assert merged.entries[0] == Entry("The Minister said 45 days.", references=("a.txt:1.1",))
+
+
+def test_obsolete_entry_is_revived_when_its_text_returns() -> None:
+    old = Catalog(entries=(Entry("Back.", "Geri.", obsolete=True),))
+    merged = merge(template("Back."), old, HEADER)
+    assert merged.entries == (Entry("Back.", "Geri.", references=("a.txt:1.1",)),)
+
+
+def test_header_keeps_editor_fields_and_order() -> None:
+    existing = (("Project-Id-Version", "x"), ("Last-Translator", "Ayla"), ("Language", "old"))
+    assert merge_header(existing, (("Language", "az"), ("X-Generator", "transflow"))) == (
+        ("Project-Id-Version", "x"),
+        ("Last-Translator", "Ayla"),
+        ("Language", "az"),
+        ("X-Generator", "transflow"),
+    )
+
+
+_sentence = st.text(alphabet="abcdefgh .,", min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+@given(
+    old_texts=st.lists(_sentence, unique=True, max_size=12),
+    new_texts=st.lists(_sentence, unique=True, max_size=12),
+    accepted=st.data(),
+)
+def test_an_accepted_translation_is_never_lost_or_altered(
+    old_texts: list[str], new_texts: list[str], accepted: st.DataObject
+) -> None:
+    entries = []
+    for i, text in enumerate(old_texts):
+        kind = accepted.draw(st.sampled_from(["accepted", "fuzzy", "empty"]), label=text)
+        msgstr = "" if kind == "empty" else f"T{i}:{text}"
+        flags = ("fuzzy",) if kind == "fuzzy" else ()
+        entries.append(Entry(text, msgstr, flags=flags, references=(f"a.txt:{i}.1",)))
+    old = Catalog(entries=tuple(entries))
+    merged = merge(template(*new_texts), old, HEADER)
+    # every new unit is there, in order, once
+    active = [e for e in merged.entries if not e.obsolete]
+    assert [e.msgid for e in active] == new_texts
+    # every accepted translation survives with its msgid, msgstr and acceptance
+    by_id = {e.msgid: e for e in merged.entries}
+    for entry in old.entries:
+        if entry.translated:
+            kept = by_id[entry.msgid]
+            assert (kept.msgstr, kept.flags) == (entry.msgstr, entry.flags)
+            assert kept.obsolete == (entry.msgid not in new_texts)
+    # nothing is made up: a msgstr is always one from the old catalog
+    old_msgstrs = {e.msgstr for e in old.entries}
+    assert all(e.msgstr in old_msgstrs | {""} for e in merged.entries)
+    # and merging again is a fixed point
+    assert merge(template(*new_texts), merged, HEADER) == merged

@@ -1,0 +1,60 @@
+"""Helpers shared by the tests (importable as ``tf_helpers``; pyproject adds tests/ to the path)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from transflow.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE = ROOT / "source" / "azerbaijan-pak-support.txt"
+
+
+def sample_units() -> list[dict[str, object]]:
+    lines = (DATA / "sample-units.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A project folder holding the sample article and this repository's transflow.toml."""
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(SAMPLE, root / "source")
+    shutil.copy(ROOT / "transflow.toml", root)
+    return root
+
+
+def cli(root: Path, *args: str) -> Result:
+    """Run ``transflow --project ROOT ARGS`` in-process, as a user would from a shell."""
+    return CliRunner().invoke(main, ["--project", str(root), *args], catch_exceptions=False)
+
+
+def msgfmt_check(path: Path) -> None:
+    if shutil.which("msgfmt") is None:
+        pytest.fail("GNU gettext's msgfmt is required (apt-get install gettext)")
+    done = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def msgcat(path: Path) -> bytes:
+    if shutil.which("msgcat") is None:
+        pytest.fail("GNU gettext's msgcat is required (apt-get install gettext)")
+    return subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (but transflow's own state folder) and its bytes."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".transflow" not in p.parts
+    }
