@@ -177,3 +177,35 @@ def test_help_and_version_from_a_real_process() -> None:
     ).stderr
     for heavy in ("polib", "rapidfuzz", "argostranslate", "ctranslate2", "filelock"):
         assert f" {heavy}\n" not in imported and f" {heavy}." not in imported, heavy
+
+
+def test_update_after_the_source_changes(project: Path) -> None:
+    cli(project, "extract", "--lang", "az")
+    path = project / "locales" / "az" / f"{DOC}.po"
+    translate_all(path, lambda s: "AZ " + s)
+    source = project / "source" / f"{DOC}.txt"
+    text = source.read_text(encoding="utf-8")
+    changed = text.replace("during the 44 day Patriotic War", "during the 44-day Patriotic War")
+    changed = changed.replace("He said the Armenian military had placed thousands of mines in the "
+                              "liberated areas and it took us considerable time to clear all "
+                              "those mines.\n\n", "")
+    changed = changed.replace("Eight families", "Nobody expected this at all. Eight families")
+    source.write_text(changed, encoding="utf-8")
+    result = cli(project, "extract", "--lang", "az")
+    assert result.exit_code == 0 and "updated" in result.output
+    po = polib.pofile(str(path))
+    edited = next(e for e in po if "44-day" in e.msgid)
+    assert "fuzzy" in edited.flags
+    assert edited.msgstr.startswith("AZ ") and "44 day" in edited.msgstr
+    assert edited.previous_msgid is not None and "44 day" in edited.previous_msgid
+    removed = next(e for e in po.obsolete_entries() if e.msgid.startswith("He said the Armenian"))
+    assert removed.msgstr == "AZ " + removed.msgid
+    added = po.find("Nobody expected this at all.")
+    assert added is not None and added.msgstr == "" and not added.flags
+    untouched = [e for e in po.translated_entries()]
+    assert len(untouched) == 28 and all(e.msgstr == "AZ " + e.msgid for e in untouched)
+    msgfmt_check(path)
+    assert msgcat(path) == path.read_bytes()
+    assert cli(project, "build", "--lang", "az").exit_code == 0
+    out = (project / "build" / "az" / f"{DOC}.txt").read_text(encoding="utf-8")
+    assert "44-day" in out and "AZ Eight families" in out and "AZ He said the Armenian" not in out

@@ -109,18 +109,23 @@ def read(path: Path) -> Catalog:
         raise TransflowError("the catalog is not UTF-8", path, line) from None
     _check_syntax(text, path)
     try:
-        po = polib.pofile(text, wrapwidth=0, check_for_duplicates=True)
+        po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         found = _SYNTAX_LINE.search(str(exc))
         message = str(exc).split(" (line")[0].replace(" in po file", "").strip()
         if message.startswith("Syntax error"):
             message = "syntax error in the catalog"
         raise TransflowError(message, path, int(found.group(1)) if found else None) from None
+    seen: set[tuple[str | None, str, bool]] = set()
     for e in po:
         if e.msgid_plural:
             raise TransflowError(
                 "plural entries are not supported in document catalogs", path, e.linenum
             )
+        key = (e.msgctxt, e.msgid, bool(e.obsolete))
+        if key in seen:
+            raise TransflowError(f"duplicate entry for msgid {e.msgid[:40]!r}", path, e.linenum)
+        seen.add(key)
     return Catalog(
         header=tuple(po.metadata.items()),
         header_comments=tuple(po.header.splitlines()) if po.header else (),
