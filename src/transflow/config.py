@@ -28,6 +28,19 @@ class SegmentationConfig:
 
 
 @dataclass(frozen=True)
+class TranslateConfig:
+    engine: str = "argos"
+    beam_size: int = 4
+    device: str = "cpu"
+    compute_type: str = "int8"
+    threads: int = 0
+    max_length_ratio: float = 2.0
+    batch_size: int = 32
+    packages_dir: Path | None = None
+    do_not_translate: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     path: Path
@@ -39,6 +52,7 @@ class Config:
     documents: tuple[str, ...]
     segmentation: SegmentationConfig
     fuzzy_threshold: int
+    translate: TranslateConfig = TranslateConfig()
 
 
 def _str(v: Any) -> bool:
@@ -59,6 +73,18 @@ def _lang(v: Any) -> bool:
 
 def _unit(v: Any) -> bool:
     return v in UNIT_KINDS
+
+
+def _count(minimum: int) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= minimum
+
+
+def _ratio(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v >= 1
+
+
+def _one_of(*choices: str) -> Callable[[Any], bool]:
+    return lambda v: v in choices
 
 
 def _percent(v: Any) -> bool:
@@ -83,6 +109,17 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
     },
     "catalog": {
         "fuzzy_threshold": (_percent, "an integer from 0 to 100", 80),
+    },
+    "translate": {
+        "engine": (_one_of("argos", "pseudo"), "'argos' or 'pseudo'", "argos"),
+        "beam_size": (_count(1), "an integer of at least 1", 4),
+        "device": (_one_of("cpu", "cuda", "auto"), "'cpu', 'cuda' or 'auto'", "cpu"),
+        "compute_type": (_str, "a CTranslate2 compute type such as 'int8'", "int8"),
+        "threads": (_count(0), "an integer of at least 0 (0: the engine's default)", 0),
+        "max_length_ratio": (_ratio, "a number of at least 1", 2.0),
+        "batch_size": (_count(1), "an integer of at least 1", 32),
+        "packages_dir": (lambda v: isinstance(v, str), "a folder path", ""),
+        "do_not_translate": (_strs, "a list of strings such as ['Mammadov']", []),
     },
 }
 
@@ -194,6 +231,19 @@ def load(root: Path) -> Config:
             non_breaking=tuple(get("segmentation", "non_breaking")),
         ),
         fuzzy_threshold=get("catalog", "fuzzy_threshold"),
+        translate=TranslateConfig(
+            engine=get("translate", "engine"),
+            beam_size=get("translate", "beam_size"),
+            device=get("translate", "device"),
+            compute_type=get("translate", "compute_type"),
+            threads=get("translate", "threads"),
+            max_length_ratio=float(get("translate", "max_length_ratio")),
+            batch_size=get("translate", "batch_size"),
+            packages_dir=(root / get("translate", "packages_dir")).resolve()
+            if get("translate", "packages_dir")
+            else None,
+            do_not_translate=tuple(get("translate", "do_not_translate")),
+        ),
     )
 
 
@@ -225,4 +275,15 @@ non_breaking = []                # strings never split, e.g. ["Dr. No"]
 
 [catalog]
 fuzzy_threshold = 80             # similarity (0-100) for reusing an old translation as fuzzy
+
+[translate]
+engine = "argos"                 # "argos" (offline MT packages) or "pseudo" (pseudo-localization)
+beam_size = 4
+device = "cpu"                   # "cpu", "cuda" or "auto"
+compute_type = "int8"
+threads = 0                      # 0: the engine's default
+max_length_ratio = 2.0           # output at most this many times the input tokens (+ 8)
+batch_size = 32                  # units per model call
+packages_dir = ""                # "": argostranslate's default folder
+do_not_translate = []            # terms MT must keep as they are, e.g. ["Mammadov"]
 """

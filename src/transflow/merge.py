@@ -59,8 +59,14 @@ def merge(
     active = {e.key: e for e in existing.entries if not e.obsolete}
     obsolete = {e.key: e for e in existing.entries if e.obsolete}
     wanted = {e.key for e in template}
-    vanished = [e for k, e in active.items() if k not in wanted and e.msgstr]
-    vanished += [e for k, e in obsolete.items() if k not in wanted and k not in active and e.msgstr]
+    # Old work worth keeping and suggesting; a machine draft of a vanished unit is not: the
+    # new unit gets a fresh draft, and the translation memory still has the old one.
+    vanished = [e for k, e in active.items() if k not in wanted and e.msgstr and not e.draft]
+    vanished += [
+        e
+        for k, e in obsolete.items()
+        if k not in wanted and k not in active and e.msgstr and not e.draft
+    ]
 
     by_block: dict[tuple[str, int], list[Entry]] = {}
     for old in vanished:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+# Translator comments that transflow writes on the drafts it makes, followed by the
+# provenance ("argos translate-en_az 1.0; score -0.12") or where the translation was found.
+MACHINE_DRAFT = "machine translation: "
+MEMORY_DRAFT = "translation memory: "
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -28,6 +33,13 @@ class Entry:
     def translated(self) -> bool:
         """Accepted by a person: a msgstr and no fuzzy flag."""
         return bool(self.msgstr) and not self.fuzzy and not self.obsolete
+
+    @property
+    def draft(self) -> bool:
+        """A draft transflow made (machine or memory) that no person has accepted yet."""
+        return self.fuzzy and any(
+            c.startswith((MACHINE_DRAFT, MEMORY_DRAFT)) for c in self.translator_comments
+        )
 
     @property
     def key(self) -> tuple[str | None, str]:

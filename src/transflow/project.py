@@ -133,20 +133,109 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _fingerprint(config: Config, languages: Sequence[str]) -> str:
-    settings = [__version__, asdict(config.segmentation), config.fuzzy_threshold, list(languages)]
-    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+class _State:
+    """Sizes and times of the files as the last extract left them, to skip unchanged work."""
+
+    def __init__(self, config: Config, languages: Sequence[str]) -> None:
+        self.root = config.root
+        self.path = config.root / STATE_FILE
+        settings = [__version__, asdict(config.segmentation), config.fuzzy_threshold]
+        self.fingerprint = hashlib.sha256(
+            json.dumps([*settings, list(languages)], sort_keys=True).encode()
+        ).hexdigest()
+        self.before: dict[str, list[int] | None] = {}
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            if saved.get("fingerprint") == self.fingerprint:
+                self.before = dict(saved["files"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        self.after = dict(self.before)
+
+    def key(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+    def unchanged(self, paths: Sequence[Path]) -> bool:
+        stats = [_stat(p) for p in paths]
+        pairs = zip(paths, stats, strict=True)
+        return all(stats) and all(self.before.get(self.key(p)) == s for p, s in pairs)
+
+    def record(self, paths: Iterable[Path]) -> None:
+        for path in paths:
+            self.after[self.key(path)] = _stat(path)
+
+    def save(self) -> None:
+        if self.after != self.before:
+            data = {"fingerprint": self.fingerprint, "files": self.after}
+            files.write_atomic(self.path, json.dumps(data, indent=0))
 
 
-def _load_state(config: Config, fingerprint: str) -> dict[str, list[int] | None]:
-    try:
-        state = json.loads((config.root / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
-        return {}
-    stats = state.get("files")
-    return stats if isinstance(stats, dict) else {}
+@dataclass(frozen=True)
+class Merged:
+    """A catalog brought up to date with its document, not yet written."""
+
+    path: Path
+    document: Document
+    language: str | None  # None: the template
+    catalog: Catalog | None  # None: known to be up to date, and not read
+    old: str | None  # the file's text now; None: there is no file
+
+
+def update_catalogs(
+    config: Config,
+    languages: Sequence[str],
+    docs: Sequence[Document],
+    state: _State | None,
+    progress: Progress | None = None,
+) -> list[Merged]:
+    """Merge every document's units into its template and catalogs, in memory.
+
+    With a `state`, a document whose source and catalogs are as the last extract left
+    them is skipped unread.
+    """
+    merged: list[Merged] = []
+    for done, doc in enumerate(docs, 1):
+        targets: list[tuple[Path, str | None]] = [(template_path(config, doc), None)]
+        targets += [(po_path(config, doc, lang), lang) for lang in languages]
+        watched = [doc.path, *(path for path, _ in targets)]
+        if state is not None and state.unchanged(watched):
+            merged += [Merged(path, doc, lang, None, None) for path, lang in targets]
+        else:
+            if state is not None:
+                state.record(watched)
+            _, units = units_of(config, doc)
+            template = catalog.template_entries(doc.name, units)
+            for path, lang in targets:
+                old = path.read_text(encoding="utf-8") if path.exists() else None
+                existing = catalog.read(path) if old is not None else Catalog()
+                fields = catalog.header_fields(doc.stem, lang)
+                new = merge(template, existing, fields, config.fuzzy_threshold)
+                merged.append(Merged(path, doc, lang, new, old))
+        if progress:
+            progress(done, len(docs))
+    return merged
+
+
+def write_catalogs(merged: Sequence[Merged], state: _State | None = None) -> list[Written]:
+    """Write the catalogs whose text changed: all checked writable first, each atomically."""
+    plan: list[tuple[Merged, str | None]] = []
+    for item in merged:
+        text = catalog.render(item.catalog) if item.catalog is not None else None
+        plan.append((item, None if text == item.old else text))
+    for folder in {item.path.parent for item, text in plan if text is not None}:
+        files.check_writable(folder)
+    written = []
+    for item, text in plan:
+        if text is None:
+            written.append(Written(item.path, "unchanged"))
+            continue
+        files.write_atomic(item.path, text)
+        written.append(Written(item.path, "created" if item.old is None else "updated"))
+        if state is not None:
+            state.record([item.path])
+    if state is not None:
+        state.save()
+    return written
 
 
 def extract(
@@ -158,62 +247,10 @@ def extract(
     """Bring templates and catalogs up to date with the sources (msgmerge-like)."""
     langs = languages_of(config, languages)
     docs = documents(config, only)
-    fingerprint = _fingerprint(config, langs)
     with files.project_lock(config.root):
-        state = _load_state(config, fingerprint)
-        new_state = dict(state)
-        plan: list[tuple[Path, str | None]] = []  # (path, new text or None when unchanged)
-        for done, doc in enumerate(docs, 1):
-            targets = [template_path(config, doc)] + [po_path(config, doc, lang) for lang in langs]
-            watched = [doc.path, *targets]
-            keys = [str(p.relative_to(config.root)) for p in watched]
-            stats = [_stat(p) for p in watched]
-            if all(stats) and all(state.get(k) == s for k, s in zip(keys, stats, strict=True)):
-                plan += [(p, None) for p in targets]
-            else:
-                plan += _extract_document(config, doc, langs)
-                new_state.update(zip(keys, stats, strict=True))
-            if progress:
-                progress(done, len(docs))
-        for folder in {path.parent for path, text in plan if text is not None}:
-            files.check_writable(folder)
-        written = []
-        for path, text in plan:
-            if text is None:
-                written.append(Written(path, "unchanged"))
-                continue
-            action = "updated" if path.exists() else "created"
-            files.write_atomic(path, text)
-            written.append(Written(path, action))
-            new_state[str(path.relative_to(config.root))] = _stat(path)
-        if new_state != state:
-            files.write_atomic(
-                config.root / STATE_FILE,
-                json.dumps({"fingerprint": fingerprint, "files": new_state}, indent=0),
-            )
-    return written
-
-
-def _extract_document(
-    config: Config, doc: Document, langs: Iterable[str]
-) -> list[tuple[Path, str | None]]:
-    _, units = units_of(config, doc)
-    template = catalog.template_entries(doc.name, units)
-    plan: list[tuple[Path, str | None]] = []
-    targets: list[tuple[Path, str | None]] = [(template_path(config, doc), None)]
-    targets += [(po_path(config, doc, lang), lang) for lang in langs]
-    for path, lang in targets:
-        existing = read_catalog(path) or Catalog()
-        merged = merge(
-            template,
-            existing,
-            catalog.header_fields(doc.stem, lang),
-            config.fuzzy_threshold,
-        )
-        text = catalog.render(merged)
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        plan.append((path, None if text == old else text))
-    return plan
+        state = _State(config, langs)
+        merged = update_catalogs(config, langs, docs, state, progress)
+        return write_catalogs(merged, state)
 
 
 # --- build and status ------------------------------------------------------------------

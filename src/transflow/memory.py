@@ -1,0 +1,76 @@
+"""The translation memory: every machine draft ever made, in a local SQLite file.
+
+Keyed by engine, provenance (package and version), language pair and source text, so
+a unit is sent to a model once, across documents and runs; an interrupted run loses
+at most the batch in flight. The file lives in ``.transflow/tm.sqlite`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from transflow.engines import Draft
+from transflow.errors import TransflowError
+
+_SCHEMA = """
+create table if not exists drafts (
+    engine text not null,
+    provenance text not null,
+    source_lang text not null,
+    target_lang text not null,
+    source text not null,
+    target text not null,
+    score real,
+    primary key (engine, provenance, source_lang, target_lang, source)
+)
+"""
+_CHUNK = 500  # sqlite's limit on bound parameters is far above this
+
+
+class Memory:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30)
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise TransflowError(f"cannot open the translation memory: {exc}", path) from None
+
+    def get(
+        self, engine: str, provenance: str, pair: tuple[str, str], texts: Sequence[str]
+    ) -> dict[str, Draft]:
+        """The stored drafts among `texts`."""
+        found: dict[str, Draft] = {}
+        unique = list(dict.fromkeys(texts))
+        for i in range(0, len(unique), _CHUNK):
+            chunk = unique[i : i + _CHUNK]
+            rows = self._db.execute(
+                "select source, target, score from drafts where engine = ? and provenance = ?"
+                " and source_lang = ? and target_lang = ?"
+                f" and source in ({','.join('?' * len(chunk))})",
+                (engine, provenance, *pair, *chunk),
+            )
+            for source, target, score in rows:
+                found[source] = Draft(target, score)
+        return found
+
+    def put(
+        self,
+        engine: str,
+        provenance: str,
+        pair: tuple[str, str],
+        drafts: Iterable[tuple[str, Draft]],
+    ) -> None:
+        """Store drafts and commit, so that they survive an interruption right after."""
+        with self._db:
+            self._db.executemany(
+                "insert or replace into drafts values (?, ?, ?, ?, ?, ?, ?)",
+                [(engine, provenance, *pair, s, d.text, d.score) for s, d in drafts],
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,263 @@
+"""``transflow translate``: fill untranslated entries with drafts for review.
+
+For each language, in this order of preference, a pending entry (empty, or with
+``refresh`` a draft transflow made earlier) gets:
+1. an accepted translation of the same text elsewhere in the project (memory draft);
+2. a draft stored in the translation memory for this engine, package and pair;
+3. a new machine draft; all of a language's units go to the engine at once, which
+   translates them in length-sorted batches, and each chunk is stored in the memory
+   as soon as it is done, so an interrupted run resumes where it stopped.
+
+Every draft is ``#, fuzzy`` and carries a translator comment with its provenance and
+score. Entries a person translated, and fuzzy suggestions from a source change, are
+never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from transflow import files, protect
+from transflow.config import Config
+from transflow.engines import Draft, Engine, EngineOptions, get_engine
+from transflow.memory import Memory
+from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
+from transflow.project import (
+    Merged,
+    Written,
+    documents,
+    languages_of,
+    update_catalogs,
+    write_catalogs,
+)
+
+MEMORY_FILE = ".transflow/tm.sqlite"
+CHUNK = 256  # units per memory commit
+LOST = "machine translation check: not kept: "
+
+Progress = Callable[[str, int, int], None]  # (language, units done, units to do)
+
+
+@dataclass
+class LanguageReport:
+    language: str
+    provenance: str = ""
+    pending: int = 0  # entries to fill
+    from_project: int = 0  # entries filled with an accepted translation from elsewhere
+    from_memory: int = 0  # units whose draft came from the translation memory
+    from_model: int = 0  # units sent to the engine
+    to_model: int = 0  # units that needed the engine (dry run: would need)
+    flagged: int = 0  # drafts that lost a URL, number or protected term
+    filled: int = 0  # entries that got a draft
+
+
+@dataclass
+class Report:
+    languages: list[LanguageReport] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def engine_options(config: Config, **overrides: object) -> EngineOptions:
+    t = config.translate
+    base = EngineOptions(
+        beam_size=t.beam_size,
+        device=t.device,
+        compute_type=t.compute_type,
+        threads=t.threads,
+        max_length_ratio=t.max_length_ratio,
+        batch_size=t.batch_size,
+        packages_dir=t.packages_dir,
+    )
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _pending(entry: Entry, refresh: bool) -> bool:
+    if entry.obsolete:
+        return False
+    if not entry.msgstr and not entry.fuzzy:
+        return True
+    return refresh and entry.draft
+
+
+def _accepted(catalogs: Sequence[Merged]) -> dict[str, tuple[str, str]]:
+    """msgid -> (msgstr, document) for translations a person accepted, anywhere."""
+    found: dict[str, tuple[str, str]] = {}
+    for item in catalogs:
+        assert item.catalog is not None
+        for e in item.catalog.entries:
+            if e.msgstr and not e.fuzzy:
+                found.setdefault(e.msgid, (e.msgstr, item.document.name))
+    return found
+
+
+def _machine(
+    engine: Engine,
+    pair: tuple[str, str],
+    texts: Sequence[str],
+    memory: Memory,
+    provenance: str,
+    progress: Callable[[int], None],
+    done: dict[str, Draft],
+) -> None:
+    """Put drafts for `texts` into `done`, chunk by chunk, each stored in `memory` as it ends.
+
+    An interruption loses only the chunk in flight."""
+    for i in range(0, len(texts), CHUNK):
+        chunk = texts[i : i + CHUNK]
+        cut = {text: protect.pieces(text) for text in chunk}
+        wanted = list(dict.fromkeys(p for ps in cut.values() for p, ok in ps if ok))
+        drafts = dict(zip(wanted, engine.translate(*pair, wanted), strict=True))
+        for text, parts in cut.items():
+            scores = [s for p, ok in parts if ok and (s := drafts[p].score) is not None]
+            joined = "".join(drafts[p].text if ok else p for p, ok in parts)
+            done[text] = Draft(joined, min(scores) if scores else None)
+        memory.put(engine.name, provenance, pair, ((t, done[t]) for t in chunk))
+        progress(len(chunk))
+
+
+def _mark(entry: Entry, text: str, comment: str, lost: Sequence[str]) -> Entry:
+    kept = tuple(
+        c
+        for c in entry.translator_comments
+        if not c.startswith((MACHINE_DRAFT, MEMORY_DRAFT, LOST))
+    )
+    notes = (comment, *([LOST + ", ".join(lost)] if lost else []))
+    flags = entry.flags if entry.fuzzy else ("fuzzy", *entry.flags)
+    return entry.with_(msgstr=text, flags=flags, translator_comments=(*kept, *notes))
+
+
+def translate(
+    config: Config,
+    languages: Sequence[str] = (),
+    only: Sequence[Path] = (),
+    *,
+    engine_name: str | None = None,
+    options: EngineOptions | None = None,
+    refresh: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Update the catalogs as extract does, then fill pending entries with drafts."""
+    langs = languages_of(config, languages)
+    docs = documents(config, only)
+    name = engine_name or config.translate.engine
+    report = Report()
+    updated: dict[Path, Catalog] = {}
+    with files.project_lock(config.root):
+        merged = update_catalogs(config, langs, docs, None)
+        engine = get_engine(name, options or engine_options(config))
+        memory = Memory(config.root / MEMORY_FILE)
+        try:
+            for lang in langs:
+                catalogs = [m for m in merged if m.language == lang]
+                lang_report = LanguageReport(lang)
+                report.languages.append(lang_report)
+                if report.interrupted:
+                    continue
+                try:
+                    _translate_language(
+                        config,
+                        engine,
+                        memory,
+                        catalogs,
+                        lang_report,
+                        refresh,
+                        dry_run,
+                        progress,
+                        updated,
+                    )
+                except KeyboardInterrupt:
+                    report.interrupted = True
+        finally:
+            engine.close()
+            memory.close()
+        if not dry_run:
+            merged = [replace(m, catalog=updated.get(m.path, m.catalog)) for m in merged]
+            report.written = write_catalogs(merged)
+    return report
+
+
+def _translate_language(
+    config: Config,
+    engine: Engine,
+    memory: Memory,
+    catalogs: list[Merged],
+    report: LanguageReport,
+    refresh: bool,
+    dry_run: bool,
+    progress: Progress | None,
+    updated: dict[Path, Catalog],
+) -> None:
+    """Fill one language's pending entries; the new catalogs go into `updated`."""
+    lang = report.language
+    pair = (config.source_lang, lang)
+    accepted = _accepted(catalogs)
+    pending = [
+        e.msgid
+        for item in catalogs
+        for e in (item.catalog.entries if item.catalog else ())
+        if _pending(e, refresh)
+    ]
+    report.pending = len(pending)
+    need = [t for t in dict.fromkeys(pending) if t not in accepted]
+    drafts: dict[str, Draft] = {}
+    if need:
+        report.provenance = engine.provenance(*pair)
+        if not refresh:
+            drafts = memory.get(engine.name, report.provenance, pair, need)
+        report.from_memory = len(drafts)
+        to_model = sorted((t for t in need if t not in drafts), key=len)
+        report.to_model = len(to_model)
+        if dry_run:
+            return
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(lang, done, len(to_model))
+
+        try:
+            _machine(engine, pair, to_model, memory, report.provenance, advance, drafts)
+        finally:
+            report.from_model = done
+            updated.update(_apply(config, catalogs, accepted, drafts, report, refresh))
+    elif not dry_run:
+        updated.update(_apply(config, catalogs, accepted, drafts, report, refresh))
+
+
+def _apply(
+    config: Config,
+    catalogs: list[Merged],
+    accepted: dict[str, tuple[str, str]],
+    drafts: dict[str, Draft],
+    report: LanguageReport,
+    refresh: bool,
+) -> dict[Path, Catalog]:
+    """The catalogs with their pending entries filled from `accepted` or `drafts`."""
+    terms = config.translate.do_not_translate
+    result = {}
+    for item in catalogs:
+        assert item.catalog is not None
+        entries = []
+        for e in item.catalog.entries:
+            if _pending(e, refresh) and e.msgid in accepted:
+                text, where = accepted[e.msgid]
+                e = _mark(e, text, f"{MEMORY_DRAFT}accepted in {where}", ())
+                report.from_project += 1
+                report.filled += 1
+            elif _pending(e, refresh) and e.msgid in drafts:
+                draft = drafts[e.msgid]
+                score = f"; score {draft.score:.3f}" if draft.score is not None else ""
+                lost = protect.lost(e.msgid, draft.text, terms)
+                e = _mark(e, draft.text, f"{MACHINE_DRAFT}{report.provenance}{score}", lost)
+                report.flagged += bool(lost)
+                report.filled += 1
+            entries.append(e)
+        result[item.path] = replace(item.catalog, entries=tuple(entries))
+    return result
