@@ -261,36 +261,79 @@ class _Rate:
 
 @main.command()
 @_LANG_OPTION
-@click.option("--all", "all_languages", is_flag=True,
-              help="Every language of the project (the default when no --lang is given).")
-@click.option("--engine", type=click.Choice(["argos", "pseudo"]), default=None,
-              help="MT engine. Default: translate.engine in transflow.toml (argos).")
-@click.option("--refresh-drafts", is_flag=True,
-              help="Redo the drafts transflow made before (e.g. after installing a better "
-              "package). Accepted translations are never touched.")
-@click.option("--dry-run", is_flag=True,
-              help="Show what would be translated, and by which package; change nothing.")
+@click.option(
+    "--all",
+    "all_languages",
+    is_flag=True,
+    help="Every language of the project (the default when no --lang is given).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["argos", "pseudo"]),
+    default=None,
+    help="MT engine. Default: translate.engine in transflow.toml (argos).",
+)
+@click.option(
+    "--refresh-drafts",
+    is_flag=True,
+    help="Redo the drafts transflow made before (e.g. after installing a better "
+    "package). Accepted translations are never touched.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be translated, and by which package; change nothing.",
+)
 @click.option("--beam-size", type=click.IntRange(1), default=None, help="Beam size (4).")
-@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
-              help="Where the model runs (cpu).")
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda", "auto"]),
+    default=None,
+    help="Where the model runs (cpu).",
+)
 @click.option("--compute-type", default=None, help="CTranslate2 compute type (int8).")
-@click.option("--threads", type=click.IntRange(0), default=None,
-              help="Threads per translation (0: the engine's default).")
-@click.option("--max-length-ratio", type=click.FloatRange(1), default=None,
-              help="Cap a draft at this many times its source's tokens, plus 8 (2.0).")
-@click.option("--batch-size", type=click.IntRange(1), default=None,
-              help="Units per model call (32).")
-@click.option("--packages-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder of installed argos packages. Default: translate.packages_dir, "
-              "else argostranslate's own folder.")
+@click.option(
+    "--threads",
+    type=click.IntRange(0),
+    default=None,
+    help="Threads per translation (0: the engine's default).",
+)
+@click.option(
+    "--max-length-ratio",
+    type=click.FloatRange(1),
+    default=None,
+    help="Cap a draft at this many times its source's tokens, plus 8 (2.0).",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=None, help="Units per model call (32)."
+)
+@click.option(
+    "--packages-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of installed argos packages. Default: translate.packages_dir, "
+    "else argostranslate's own folder.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 @_DOCS_ARGUMENT
 @click.pass_context
-def translate(ctx: click.Context, languages: tuple[str, ...], all_languages: bool,
-              engine: str | None, refresh_drafts: bool, dry_run: bool, beam_size: int | None,
-              device: str | None, compute_type: str | None, threads: int | None,
-              max_length_ratio: float | None, batch_size: int | None,
-              packages_dir: Path | None, quiet: bool, docs: tuple[Path, ...]) -> None:
+def translate(
+    ctx: click.Context,
+    languages: tuple[str, ...],
+    all_languages: bool,
+    engine: str | None,
+    refresh_drafts: bool,
+    dry_run: bool,
+    beam_size: int | None,
+    device: str | None,
+    compute_type: str | None,
+    threads: int | None,
+    max_length_ratio: float | None,
+    batch_size: int | None,
+    packages_dir: Path | None,
+    quiet: bool,
+    docs: tuple[Path, ...],
+) -> None:
     """Update the catalogs, then fill untranslated entries with machine drafts.
 
     Drafts are marked fuzzy, with a translator comment giving the engine, the
@@ -312,13 +355,25 @@ def translate(ctx: click.Context, languages: tuple[str, ...], all_languages: boo
     signal.signal(signal.SIGTERM, stop)  # a kill saves finished drafts, as Ctrl-C does
     config = _config(ctx)
     options = engine_options(
-        config, beam_size=beam_size, device=device, compute_type=compute_type,
-        threads=threads, max_length_ratio=max_length_ratio, batch_size=batch_size,
+        config,
+        beam_size=beam_size,
+        device=device,
+        compute_type=compute_type,
+        threads=threads,
+        max_length_ratio=max_length_ratio,
+        batch_size=batch_size,
         packages_dir=packages_dir.resolve() if packages_dir else None,
     )
-    report = run(config, () if all_languages else languages, docs, engine_name=engine,
-                 options=options, refresh=refresh_drafts, dry_run=dry_run,
-                 progress=_Rate(quiet))
+    report = run(
+        config,
+        () if all_languages else languages,
+        docs,
+        engine_name=engine,
+        options=options,
+        refresh=refresh_drafts,
+        dry_run=dry_run,
+        progress=_Rate(quiet),
+    )
     if not dry_run:
         for item in report.written:
             if item.action != "unchanged" and not quiet:
@@ -326,8 +381,10 @@ def translate(ctx: click.Context, languages: tuple[str, ...], all_languages: boo
     for lang in report.languages:
         click.echo(_translate_summary(lang, dry_run))
     if report.interrupted:
-        click.echo("transflow: interrupted; finished drafts were saved, run the same command "
-                   "to resume", err=True)
+        click.echo(
+            "transflow: interrupted; finished drafts were saved, run the same command to resume",
+            err=True,
+        )
         sys.exit(130)
 
 
@@ -336,12 +393,16 @@ def _translate_summary(lang: Any, dry_run: bool) -> str:
     if not lang.pending:
         return f"{lang.language}: nothing to translate"
     if dry_run:
-        return (f"{lang.language}: {lang.pending} entries to fill: {lang.to_model} units to "
-                f"translate with {lang.provenance or 'no engine'}, {lang.from_memory} from the "
-                f"translation memory, {reused} from accepted translations or repeated units")
-    return (f"{lang.language}: {lang.filled} drafts: {lang.from_model} new from "
-            f"{lang.provenance or 'no engine'}, {lang.from_memory} from the translation memory, "
-            f"{lang.from_project} from accepted translations; {lang.flagged} flagged for review")
+        return (
+            f"{lang.language}: {lang.pending} entries to fill: {lang.to_model} units to "
+            f"translate with {lang.provenance or 'no engine'}, {lang.from_memory} from the "
+            f"translation memory, {reused} from accepted translations or repeated units"
+        )
+    return (
+        f"{lang.language}: {lang.filled} drafts: {lang.from_model} new from "
+        f"{lang.provenance or 'no engine'}, {lang.from_memory} from the translation memory, "
+        f"{lang.from_project} from accepted translations; {lang.flagged} flagged for review"
+    )
 
 
 @main.command()
@@ -375,6 +436,14 @@ def build(
     metavar="PCT",
     help="Exit with status 3 when any catalog is less than PCT percent translated.",
 )
+@click.option(
+    "--drafts",
+    "show_drafts",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Also list the N least confident machine drafts awaiting review.",
+)
 @_DOCS_ARGUMENT
 @click.pass_context
 def status(
@@ -382,25 +451,36 @@ def status(
     languages: tuple[str, ...],
     as_json: bool,
     fail_under: float | None,
+    show_drafts: int,
     docs: tuple[Path, ...],
 ) -> None:
-    """Show units, translated, fuzzy, untranslated and obsolete counts per catalog."""
+    """Show units, translated, fuzzy (of which machine drafts), untranslated and obsolete
+    counts per catalog, and the percent translated (accepted, not fuzzy)."""
     from transflow.project import status as run
 
-    figures = run(_config(ctx), languages, docs)
+    figures, drafts = run(_config(ctx), languages, docs)
     if as_json:
         for item in figures:
             click.echo(json.dumps({**asdict(item), "percent": round(item.percent, 1)}))
+        for draft in drafts[:show_drafts]:
+            click.echo(json.dumps({"draft": asdict(draft)}, ensure_ascii=False))
     else:
         click.echo(
             f"{'document':40} {'lang':5} {'units':>6} {'done':>6} {'fuzzy':>6} "
-            f"{'empty':>6} {'obsol.':>6} {'%':>6}"
+            f"{'drafts':>6} {'empty':>6} {'obsol.':>6} {'%':>6}"
         )
         for item in figures:
             click.echo(
                 f"{item.document:40} {item.language:5} {item.units:6} {item.translated:6} "
-                f"{item.fuzzy:6} {item.untranslated:6} {item.obsolete:6} {item.percent:6.1f}"
+                f"{item.fuzzy:6} {item.drafts:6} {item.untranslated:6} {item.obsolete:6} "
+                f"{item.percent:6.1f}"
             )
+        if show_drafts:
+            shown = min(show_drafts, len(drafts))
+            click.echo(f"\nleast confident machine drafts ({shown} of {len(drafts)}):")
+            for draft in drafts[:show_drafts]:
+                text = draft.msgid if len(draft.msgid) <= 60 else draft.msgid[:57] + "..."
+                click.echo(f"{draft.score:8.3f} {draft.language:5} {draft.reference:40} {text}")
     if fail_under is not None:
         low = [f for f in figures if f.percent < fail_under]
         for item in low:

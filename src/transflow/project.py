@@ -19,7 +19,7 @@ from transflow.errors import TransflowError
 from transflow.merge import merge
 from transflow.model import Catalog
 from transflow.segmentation import Unit, segment
-from transflow.status import Counts, count
+from transflow.status import Counts, ScoredDraft, count, scored_drafts
 
 Progress = Callable[[int, int], None]
 STATE_FILE = ".transflow/extract-state.json"
@@ -308,10 +308,12 @@ def build(
 
 def status(
     config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
-) -> list[Counts]:
-    """Completion figures per document and language, read from the catalogs."""
+) -> tuple[list[Counts], list[ScoredDraft]]:
+    """Completion figures per document and language, read from the catalogs, and the
+    machine drafts awaiting review, least confident first."""
     langs = languages_of(config, languages)
     figures = []
+    drafts: list[ScoredDraft] = []
     for doc in documents(config, only):
         template: Catalog | None = None
         for lang in langs:
@@ -325,4 +327,5 @@ def status(
                     )
                 found = template
             figures.append(count(doc.name, lang, found))
-    return figures
+            drafts += scored_drafts(doc.name, lang, found)
+    return figures, sorted(drafts, key=lambda d: d.score)

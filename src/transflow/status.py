@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from transflow.model import Catalog
+from transflow.model import MACHINE_DRAFT, Catalog
+
+_SCORE = re.compile(re.escape(MACHINE_DRAFT) + r".*; score (-?\d+(?:\.\d+)?)")
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,7 @@ class Counts:
     fuzzy: int
     untranslated: int
     obsolete: int
+    drafts: int  # fuzzy entries that are transflow's own drafts
 
     @property
     def percent(self) -> float:
@@ -37,4 +41,28 @@ def count(document: str, language: str, catalog: Catalog | None) -> Counts:
         fuzzy=fuzzy,
         untranslated=len(active) - translated - fuzzy,
         obsolete=len(entries) - len(active),
+        drafts=sum(1 for e in active if e.draft),
     )
+
+
+@dataclass(frozen=True)
+class ScoredDraft:
+    document: str
+    language: str
+    score: float
+    reference: str
+    msgid: str
+
+
+def scored_drafts(document: str, language: str, catalog: Catalog) -> list[ScoredDraft]:
+    """The machine drafts awaiting review that carry a model score, least confident first."""
+    found = []
+    for e in catalog.entries:
+        if not e.draft or e.obsolete:
+            continue
+        for comment in e.translator_comments:
+            match = _SCORE.match(comment)
+            if match:
+                ref = e.references[0] if e.references else ""
+                found.append(ScoredDraft(document, language, float(match[1]), ref, e.msgid))
+    return sorted(found, key=lambda d: d.score)
