@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tf_helpers import make_project
+
+# --- argostranslate isolation: keep this block before anything that imports it ----------
+# argostranslate reads ARGOS_PACKAGES_DIR, XDG_DATA_HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME
+# and HOME once, when first imported, and creates folders there. Point them all at a
+# throw-away folder before any test runs (nothing imported above imports argostranslate;
+# tests still pass their own packages dirs).
+_ARGOS_HOME = tempfile.mkdtemp(prefix="transflow-tests-argos-")
+atexit.register(shutil.rmtree, _ARGOS_HOME, True)
+for _name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "HOME"):
+    os.environ[_name] = os.path.join(_ARGOS_HOME, _name.lower())
+# ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture

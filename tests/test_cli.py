@@ -186,9 +186,12 @@ def test_update_after_the_source_changes(project: Path) -> None:
     source = project / "source" / f"{DOC}.txt"
     text = source.read_text(encoding="utf-8")
     changed = text.replace("during the 44 day Patriotic War", "during the 44-day Patriotic War")
-    changed = changed.replace("He said the Armenian military had placed thousands of mines in the "
-                              "liberated areas and it took us considerable time to clear all "
-                              "those mines.\n\n", "")
+    changed = changed.replace(
+        "He said the Armenian military had placed thousands of mines in the "
+        "liberated areas and it took us considerable time to clear all "
+        "those mines.\n\n",
+        "",
+    )
     changed = changed.replace("Eight families", "Nobody expected this at all. Eight families")
     source.write_text(changed, encoding="utf-8")
     result = cli(project, "extract", "--lang", "az")

@@ -156,7 +156,8 @@ def test_placeholders_are_kept_and_lost_terms_flagged(project: Path) -> None:
         encoding="utf-8",
     )
     config = project / "transflow.toml"
-    config.write_text(config.read_text() + '\n[translate]\ndo_not_translate = ["Hello"]\n')
+    text = config.read_text().replace("do_not_translate = []", 'do_not_translate = ["Hello"]')
+    config.write_text(text)
     cli(
         project,
         "translate",

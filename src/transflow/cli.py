@@ -311,8 +311,9 @@ class _Rate:
     "--packages-dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder of installed argos packages. Default: translate.packages_dir, "
-    "else argostranslate's own folder.",
+    envvar="TRANSFLOW_PACKAGES_DIR",
+    help="Folder of installed argos packages. Default: $TRANSFLOW_PACKAGES_DIR, then "
+    "translate.packages_dir, then argostranslate's own folder.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 @_DOCS_ARGUMENT
@@ -407,22 +408,35 @@ def _translate_summary(lang: Any, dry_run: bool) -> str:
 
 @main.command()
 @_LANG_OPTION
+@click.option(
+    "--drafts",
+    type=click.Choice(["include", "exclude"]),
+    default=None,
+    help="Publish fuzzy entries (machine drafts, suggestions after a source change) too, "
+    "or keep the source text for them. Default: build.drafts in transflow.toml (exclude).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @_DOCS_ARGUMENT
 @click.pass_context
 def build(
-    ctx: click.Context, languages: tuple[str, ...], quiet: bool, docs: tuple[Path, ...]
+    ctx: click.Context,
+    languages: tuple[str, ...],
+    drafts: str | None,
+    quiet: bool,
+    docs: tuple[Path, ...],
 ) -> None:
-    """Write build/<lang>/<doc>: each source document with its accepted translations.
+    """Write build/<lang>/<doc>: each source document with its translations.
 
-    Untranslated and fuzzy units keep the source text; layout, blank lines and
+    Accepted translations replace their units; untranslated units, and fuzzy
+    ones unless --drafts include, keep the source text. Layout, blank lines and
     line endings are the source's.
     """
     from transflow.project import build as run
 
     config = _config(ctx)
+    include = None if drafts is None else drafts == "include"
     with _progress("building", quiet) as progress:
-        written = run(config, languages, docs, progress)
+        written = run(config, languages, docs, progress, include)
     _report(config, written, "outputs", quiet)
 
 
@@ -491,3 +505,12 @@ def status(
             )
         if low:
             sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+def _register() -> None:
+    from transflow.cli_models import models
+
+    main.add_command(models)
+
+
+_register()

@@ -53,6 +53,7 @@ class Config:
     segmentation: SegmentationConfig
     fuzzy_threshold: int
     translate: TranslateConfig = TranslateConfig()
+    build_drafts: str = "exclude"  # "include": fuzzy entries (machine drafts) are published
 
 
 def _str(v: Any) -> bool:
@@ -109,6 +110,9 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
     },
     "catalog": {
         "fuzzy_threshold": (_percent, "an integer from 0 to 100", 80),
+    },
+    "build": {
+        "drafts": (_one_of("include", "exclude"), "'include' or 'exclude'", "exclude"),
     },
     "translate": {
         "engine": (_one_of("argos", "pseudo"), "'argos' or 'pseudo'", "argos"),
@@ -231,6 +235,7 @@ def load(root: Path) -> Config:
             non_breaking=tuple(get("segmentation", "non_breaking")),
         ),
         fuzzy_threshold=get("catalog", "fuzzy_threshold"),
+        build_drafts=get("build", "drafts"),
         translate=TranslateConfig(
             engine=get("translate", "engine"),
             beam_size=get("translate", "beam_size"),
@@ -275,6 +280,9 @@ non_breaking = []                # strings never split, e.g. ["Dr. No"]
 
 [catalog]
 fuzzy_threshold = 80             # similarity (0-100) for reusing an old translation as fuzzy
+
+[build]
+drafts = "exclude"               # "include": publish fuzzy entries (machine drafts) too
 
 [translate]
 engine = "argos"                 # "argos" (offline MT packages) or "pseudo" (pseudo-localization)

@@ -272,10 +272,14 @@ def build(
     languages: Sequence[str] = (),
     only: Sequence[Path] = (),
     progress: Progress | None = None,
+    drafts: bool | None = None,
 ) -> list[Written]:
-    """Write ``build/<lang>/<doc>`` for each document: the source with accepted translations."""
+    """Write ``build/<lang>/<doc>`` for each document: the source with accepted translations,
+    and with fuzzy ones (machine drafts, suggestions) too when `drafts` (default: the
+    build.drafts setting, "exclude")."""
     from transflow.assembly import assemble, separator_for
 
+    include = config.build_drafts == "include" if drafts is None else drafts
     langs = languages_of(config, languages)
     docs = documents(config, only)
     plan: list[tuple[Path, str]] = []
@@ -283,7 +287,11 @@ def build(
         text, units = units_of(config, doc)
         for lang in langs:
             found = _catalog_for(config, doc, lang)
-            accepted = {e.msgid: e.msgstr for e in found.entries if e.translated}
+            accepted = {
+                e.msgid: e.msgstr
+                for e in found.entries
+                if e.msgstr and not e.obsolete and (include or not e.fuzzy)
+            }
             plan.append(
                 (
                     output_path(config, doc, lang),

@@ -24,6 +24,8 @@ VERSION = "1"
 
 
 def pseudo(text: str) -> str:
+    if not text.strip():
+        return text
     parts, last = [], 0
     for match in _KEEP.finditer(text):
         parts.append(text[last : match.start()].translate(_ACCENTS))

@@ -1,0 +1,158 @@
+"""``transflow models``: list, install and remove Argos Translate packages.
+
+A thin layer over :mod:`transflow.engines.argos_packages`, imported only when a
+subcommand runs, so importing this module imports click and nothing of argostranslate.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from transflow.errors import TransflowError
+
+
+class _ModelsGroup(click.Group):
+    """Turns a TransflowError into one line on stderr and exit 1 (also when run alone)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransflowError as exc:
+            click.echo(f"transflow: error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_ModelsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--packages-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="TRANSFLOW_PACKAGES_DIR",
+    show_envvar=True,
+    default=None,
+    help="Folder of installed packages. Default: $TRANSFLOW_PACKAGES_DIR, then the "
+    "project's translate.packages_dir, then argostranslate's own (ARGOS_PACKAGES_DIR or "
+    "~/.local/share/argos-translate/packages).",
+)
+@click.pass_context
+def models(ctx: click.Context, packages_dir: Path | None) -> None:
+    """Manage the Argos Translate packages the 'argos' engine uses.
+
+    \b
+    Examples:
+      transflow models list
+      transflow models install az ur ru           # en->az, en->ur, en->ru, from the index
+      transflow models install az_en              # an explicit pair
+      transflow models install --from models/     # offline: .argosmodel file(s)
+      transflow models remove az
+    """
+    ctx.obj = packages_dir if packages_dir is not None else _project_packages_dir(ctx)
+
+
+def _project_packages_dir(ctx: click.Context) -> Path | None:
+    """translate.packages_dir of the project we are in (or of --project), if any."""
+    from transflow.config import find_root, load
+
+    project = ctx.parent.obj if ctx.parent is not None else None
+    if project is None:
+        try:
+            project = find_root(Path.cwd())
+        except TransflowError:
+            return None
+    return load(project).translate.packages_dir
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def list_(packages_dir: Path | None, as_json: bool) -> None:
+    """Installed packages, and the pairs reachable through one intermediate language."""
+    from transflow.engines import argos_packages
+
+    installed = argos_packages.installed_packages(packages_dir)
+    pivots = argos_packages.pivots(installed)
+    if as_json:
+        data = {
+            "packages_dir": str(argos_packages.packages_root(packages_dir)),
+            "packages": [
+                {
+                    "pair": p.pair,
+                    "from": p.from_code,
+                    "to": p.to_code,
+                    "version": p.version,
+                    "path": str(p.path),
+                }
+                for p in installed
+            ],
+            "pivots": [
+                {"pair": v.pair, "from": v.from_code, "via": v.via, "to": v.to_code} for v in pivots
+            ],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not installed:
+        root = argos_packages.packages_root(packages_dir)
+        click.echo(f"no packages installed in {root}; see 'transflow models install --help'")
+        return
+    for p in installed:
+        click.echo(f"{p.from_code}→{p.to_code}  {p.version:<8} {p.path}")
+    for v in pivots:
+        click.echo(f"{v.from_code}→{v.to_code}  via {v.via}")
+
+
+@models.command()
+@click.argument("codes", nargs=-1, metavar="CODE...")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="A local .argosmodel file or a folder of them (offline); "
+    "with no CODE, installs every package found there.",
+)
+@click.option(
+    "--source-lang",
+    default="en",
+    show_default=True,
+    help="Source language of a CODE that names only the target.",
+)
+@click.pass_obj
+def install(
+    packages_dir: Path | None, codes: tuple[str, ...], source: Path | None, source_lang: str
+) -> None:
+    """Install the packages for CODE: a target language (SOURCE_LANG→CODE) or a pair
+    such as az_en. Without --from the Argos package index is used (needs the network).
+    A package replaces the installed one for its pair; a bad file installs nothing."""
+    from transflow.engines import argos_packages
+
+    pairs = [argos_packages.parse_pair(code, source_lang) for code in codes]
+    if source is not None:
+        done = argos_packages.install_from(source, pairs, packages_dir)
+    elif pairs:
+        done = argos_packages.install_from_index(pairs, packages_dir)
+    else:
+        raise click.UsageError("give at least one CODE, or --from PATH")
+    for p in done:
+        click.echo(f"installed {p.describe()} ({p.from_code}→{p.to_code}) in {p.path}")
+
+
+@models.command()
+@click.argument("codes", nargs=-1, required=True, metavar="CODE...")
+@click.option(
+    "--source-lang",
+    default="en",
+    show_default=True,
+    help="Source language of a CODE that names only the target.",
+)
+@click.pass_obj
+def remove(packages_dir: Path | None, codes: tuple[str, ...], source_lang: str) -> None:
+    """Remove the installed package(s) for CODE: a target language or a pair (az_en)."""
+    from transflow.engines import argos_packages
+
+    pairs = [argos_packages.parse_pair(code, source_lang) for code in codes]
+    for p in argos_packages.remove(pairs, packages_dir):
+        click.echo(f"removed {p.describe()} from {p.path}")
