@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import pytest
 from click.testing import CliRunner, Result
 
-from transflow.cli_models import models
+from transflow.cli.models import models
 from transflow.engines import EngineOptions, get_engine
 from transflow.engines.argos import Tokenizer
 from transflow.errors import TransflowError
@@ -421,9 +421,9 @@ def refuse(*args, **kwargs):
     raise OSError("network use")
 socket.socket.connect = refuse
 socket.getaddrinfo = refuse
-import transflow.cli, transflow.cli_models, transflow.engines
+import transflow.cli, transflow.cli.models, transflow.engines
 from click.testing import CliRunner
-from transflow.cli_models import models
+from transflow.cli.models import models
 assert CliRunner().invoke(models, ["--help"]).exit_code == 0
 heavy = ("argostranslate", "ctranslate2", "sentencepiece")
 assert not [m for m in sys.modules if m.startswith(heavy)], "imported too early"

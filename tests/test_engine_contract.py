@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from transflow.cli_models import models
+from transflow.cli.models import models
 from transflow.engines import ENGINES, Draft, Engine, EngineOptions, get_engine
 from transflow.errors import TransflowError
 

@@ -55,15 +55,9 @@ def models(ctx: click.Context, packages_dir: Path | None) -> None:
 
 def _project_packages_dir(ctx: click.Context) -> Path | None:
     """translate.packages_dir of the project we are in (or of --project), if any."""
-    from transflow.config import find_root, load
+    from transflow.cli.common import load_config, project_root
 
-    project = ctx.parent.obj if ctx.parent is not None else None
-    if project is None:
-        try:
-            project = find_root(Path.cwd())
-        except TransflowError:
-            return None
-    return load(project).translate.packages_dir
+    return load_config(ctx).translate.packages_dir if project_root(ctx) is not None else None
 
 
 @models.command("list")

@@ -1,0 +1,74 @@
+"""The ``transflow`` command: parses options, calls the library, prints the results.
+
+One module per group of commands; this one holds the top-level group, which turns a
+:class:`~transflow.errors.TransflowError` from any command into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from transflow import __version__
+from transflow.cli import catalogs, models, translate
+from transflow.cli.common import EXIT_ERROR, shown
+from transflow.errors import TransflowError
+
+
+class _Group(click.Group):
+    """Turns a TransflowError from any command into one line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransflowError as exc:
+            if exc.path and Path(exc.path).is_absolute():
+                exc.path = shown(Path(exc.path))
+            click.echo(f"transflow: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="transflow")
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Project folder (holds transflow.toml). Default: found by walking up from here.",
+)
+@click.pass_context
+def main(ctx: click.Context, project: Path | None) -> None:
+    """Translate documents through gettext PO catalogs.
+
+    \b
+    Typical flow:
+      transflow init --lang az --lang ur --lang ru   # once
+      transflow extract      # source/ -> locales/templates/*.pot, locales/<lang>/*.po
+      transflow models install az ur ru              # once: offline MT packages
+      transflow translate    # extract, then machine drafts (fuzzy) for empty entries
+      (translators review and edit the PO files in Poedit, Lokalize, Weblate...)
+      transflow build        # source/ + locales/ -> build/<lang>/<doc>
+      transflow status       # completion per document and language
+
+    \b
+    Exit codes: 0 success; 1 error (bad input, bad configuration: one line on
+    stderr naming the file and line, nothing changed); 2 wrong usage;
+    3 completion below --fail-under; 130 translate interrupted (finished
+    drafts saved; run it again to resume).
+    """
+    ctx.obj = project
+
+
+for command in (
+    catalogs.init,
+    catalogs.segments,
+    catalogs.extract,
+    translate.translate,
+    catalogs.build,
+    catalogs.status,
+    models.models,
+):
+    main.add_command(command)

@@ -1,0 +1,98 @@
+"""What the command modules share: options, config loading, progress, path display."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from transflow.errors import TransflowError
+
+EXIT_ERROR = 1
+EXIT_BELOW_THRESHOLD = 3
+EXIT_INTERRUPTED = 130
+
+LANG_OPTION = click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="CODE",
+    help="Target language (repeatable). Default: the project's languages.",
+)
+UNIT_OPTION = click.option(
+    "--unit",
+    type=click.Choice(["sentence", "paragraph"]),
+    default=None,
+    help="Translation unit. Default: segmentation.unit in transflow.toml (sentence).",
+)
+DOCS_ARGUMENT = click.argument("docs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    cwd = Path.cwd()
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+
+
+def project_root(ctx: click.Context) -> Path | None:
+    """The project folder: --project, else the nearest folder up with a transflow.toml,
+    else None."""
+    from transflow.config import find_root
+
+    root: Path | None = ctx.find_root().obj
+    if root is not None:
+        return root
+    try:
+        return find_root(Path.cwd())
+    except TransflowError:
+        return None
+
+
+def load_config(ctx: click.Context, unit: str | None = None) -> Any:
+    """The project's configuration (an error when there is no project), `unit` applied."""
+    from dataclasses import replace
+
+    from transflow.config import find_root, load
+
+    project: Path | None = ctx.find_root().obj
+    config = load(project if project is not None else find_root(Path.cwd()))
+    if unit:
+        config = replace(config, segmentation=replace(config.segmentation, unit=unit))
+    return config
+
+
+@contextmanager
+def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal's stderr for long jobs; nothing in CI or pipes."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= 20:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def report(config: Any, written: Sequence[Any], noun: str, quiet: bool) -> None:
+    counts: dict[str, int] = {}
+    for item in written:
+        counts[item.action] = counts.get(item.action, 0) + 1
+        if item.action != "unchanged" and not quiet:
+            click.echo(f"{item.action:8} {shown(item.path)}")
+    summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+    click.echo(f"{len(written)} {noun}: {summary or 'none'}")
