@@ -149,6 +149,7 @@ def _entry(e: object) -> Entry:
         previous_msgid=e.previous_msgid,
         previous_msgctxt=e.previous_msgctxt,
         obsolete=bool(e.obsolete),
+        line=e.linenum,
     )
 
 

@@ -238,6 +238,15 @@ def write_catalogs(merged: Sequence[Merged], state: _State | None = None) -> lis
     return written
 
 
+def outdated(
+    config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
+) -> list[Path]:
+    """The templates and catalogs that ``extract`` would change (missing ones included)."""
+    langs = languages_of(config, languages)
+    merged = update_catalogs(config, langs, documents(config, only), None)
+    return [m.path for m in merged if m.catalog is not None and catalog.render(m.catalog) != m.old]
+
+
 def extract(
     config: Config,
     languages: Sequence[str] = (),
