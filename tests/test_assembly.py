@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tf_helpers import SAMPLE
 
-from transflow.assembly import assemble, separator_for
+from transflow.assembly import align, assemble, separator_for
 from transflow.segmentation import segment
 
 
@@ -58,6 +58,12 @@ def test_no_or_identical_translations_give_the_source_back(text: str, cut_end: b
     units = segment(text)
     assert assemble(text, units, none) == text
     assert assemble(text, units, same) == text
+    output, placed = align(text, units, lambda s: s.upper() if len(s) % 2 else None)
+    assert [p.unit for p in placed] == list(units)
+    for p in placed:
+        assert output[p.start : p.end] == p.text
+        expected = p.unit.text.upper() if p.translated else p.unit.text
+        assert p.text.split() == expected.split()  # hard-wrapped blocks are re-wrapped
 
 
 def test_sample_round_trips() -> None:
@@ -109,7 +115,7 @@ def test_hard_wrapped_paragraph_is_rewrapped_to_its_width() -> None:
     lines = body.split("\n")
     assert len(lines) > 1
     assert all(len(line) <= 35 for line in lines)
-    assert all(line.startswith("  ") for line in lines)
+    assert all(line.startswith("  ") and line[2] != " " for line in lines)
     assert " ".join(line.strip() for line in lines) == (
         "Birinci cümlə kifayət qədər uzundur ki, sətir sonuna çatsın. The second one too."
     )

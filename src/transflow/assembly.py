@@ -1,4 +1,4 @@
-"""Source text + units + translations -> the localized document.
+"""Source text + units + translations -> the localized document, and where each unit went.
 
 Everything that is not a unit (blank lines, indentation, line endings, the missing
 final newline) is copied from the source. A block none of whose units changed is
@@ -17,13 +17,26 @@ In a changed block:
 
 from __future__ import annotations
 
-import textwrap
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from transflow.segmentation import Unit, blocks
 
 Translate = Callable[[str], str | None]
 _NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "my", "km", "bo"})
+_WORD = re.compile(r"[^ \t\r\n]+")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A unit in the output: the text it got there, and where."""
+
+    unit: Unit
+    text: str  # as written in the output (wrapping included)
+    start: int
+    end: int
+    translated: bool  # False: the source text was kept
 
 
 def separator_for(language: str) -> str:
@@ -39,25 +52,59 @@ def _translated(unit: Unit, translate: Translate) -> str | None:
 
 def assemble(text: str, units: Sequence[Unit], translate: Translate, separator: str = " ") -> str:
     """The document with each unit replaced by ``translate(unit.text)`` (None: untranslated)."""
+    return align(text, units, translate, separator)[0]
+
+
+def align(
+    text: str, units: Sequence[Unit], translate: Translate, separator: str = " "
+) -> tuple[str, list[Placed]]:
+    """The localized document, and each unit's place in it."""
     newline = "\r\n" if "\r\n" in text else "\n"
     by_block: dict[int, list[Unit]] = {}
     for unit in units:
         by_block.setdefault(unit.block, []).append(unit)
-    out: list[str] = []
+    out = _Output()
     position = 0
     for number, (start, end) in enumerate(blocks(text), 1):
         members = by_block.get(number, [])
         targets = [_translated(u, translate) for u in members]
-        if not any(t is not None for t in targets):
-            continue
-        out.append(text[position:start])
-        out.append(_block(text, start, end, members, targets, separator, newline))
+        out.write(text[position:start])
+        if any(t is not None for t in targets):
+            if "\n" in text[start:end] and separator:
+                _rewrap(out, text[start:end], members, targets, newline)
+            else:
+                _block(out, text, start, end, members, targets, separator, newline)
+        else:
+            for unit in members:
+                out.place(unit, text[unit.start : unit.end], False, out.size + unit.start - start)
+            out.write(text[start:end])
         position = end
-    out.append(text[position:])
-    return "".join(out)
+    out.write(text[position:])
+    return out.text(), out.placed
+
+
+class _Output:
+    """The output being written, with the units placed in it so far."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.placed: list[Placed] = []
+
+    def write(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.size += len(chunk)
+
+    def place(self, unit: Unit, written: str, translated: bool, at: int | None = None) -> None:
+        start = self.size if at is None else at
+        self.placed.append(Placed(unit, written, start, start + len(written), translated))
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _block(
+    out: _Output,
     text: str,
     start: int,
     end: int,
@@ -65,38 +112,62 @@ def _block(
     targets: Sequence[str | None],
     separator: str,
     newline: str,
-) -> str:
-    source = text[start:end]
-    if "\n" in source:
-        pieces = [t if t is not None else u.text for u, t in zip(units, targets, strict=True)]
-        return _rewrap(source, separator.join(pieces), newline)
-    parts: list[str] = []
+) -> None:
     cursor = start
     previous_changed = False
     for unit, target in zip(units, targets, strict=True):
         gap = text[cursor : unit.start]
         if cursor != start and not gap and (target is not None or previous_changed):
             gap = separator
-        parts.append(gap)
+        out.write(gap)
         if target is None:
-            parts.append(text[unit.start : unit.end])
+            written = text[unit.start : unit.end]
         else:
-            parts.append(target.replace("\r\n", "\n").replace("\n", newline))
+            written = target.replace("\r\n", "\n").replace("\n", newline)
+        out.place(unit, written, target is not None)
+        out.write(written)
         previous_changed = target is not None
         cursor = unit.end
-    parts.append(text[cursor:end])
-    return "".join(parts)
+    out.write(text[cursor:end])
 
 
-def _rewrap(source: str, joined: str, newline: str) -> str:
+def _rewrap(
+    out: _Output,
+    source: str,
+    units: Sequence[Unit],
+    targets: Sequence[str | None],
+    newline: str,
+) -> None:
+    """Greedy wrapping of the block's units at the source's width, offsets kept."""
     lines = source.split("\n")
     width = max(len(line.rstrip("\r")) for line in lines)
     indent = lines[1][: len(lines[1]) - len(lines[1].lstrip(" \t"))]
-    wrapped = textwrap.wrap(
-        joined,
-        width=width,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    return newline.join(wrapped)
+    column = 0  # the block's first line starts after the indentation kept in the gap
+    line_start = True
+    for unit, target in zip(units, targets, strict=True):
+        begin = None
+        for word in _WORD.findall(target if target is not None else unit.text):
+            if line_start:
+                line_start = False
+            elif column + 1 + len(word) > width:
+                out.write(newline + indent)
+                column = len(indent)
+            else:
+                out.write(" ")
+                column += 1
+            begin = out.size if begin is None else begin
+            out.write(word)
+            column += len(word)
+        begin = out.size if begin is None else begin
+        out.placed.append(Placed(unit, _tail(out, begin), begin, out.size, target is not None))
+
+
+def _tail(out: _Output, begin: int) -> str:
+    """The text written from offset `begin` on."""
+    collected, size = [], out.size
+    for part in reversed(out.parts):
+        if size <= begin:
+            break
+        collected.append(part[max(0, begin - (size - len(part))) :])
+        size -= len(part)
+    return "".join(reversed(collected))
