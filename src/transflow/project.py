@@ -265,64 +265,6 @@ def extract(
 # --- build and status ------------------------------------------------------------------
 
 
-def _catalog_for(config: Config, doc: Document, language: str) -> Catalog:
-    path = po_path(config, doc, language)
-    found = read_catalog(path)
-    if found is None:
-        raise TransflowError(
-            f"no {language} catalog for {doc.name}; run 'transflow extract --lang {language}'",
-            path,
-        )
-    return found
-
-
-def build(
-    config: Config,
-    languages: Sequence[str] = (),
-    only: Sequence[Path] = (),
-    progress: Progress | None = None,
-    drafts: bool | None = None,
-) -> list[Written]:
-    """Write ``build/<lang>/<doc>`` for each document: the source with accepted translations,
-    and with fuzzy ones (machine drafts, suggestions) too when `drafts` (default: the
-    build.drafts setting, "exclude")."""
-    from transflow.assembly import assemble, separator_for
-
-    include = config.build_drafts == "include" if drafts is None else drafts
-    langs = languages_of(config, languages)
-    docs = documents(config, only)
-    plan: list[tuple[Path, str]] = []
-    for done, doc in enumerate(docs, 1):
-        text, units = units_of(config, doc)
-        for lang in langs:
-            found = _catalog_for(config, doc, lang)
-            accepted = {
-                e.msgid: e.msgstr
-                for e in found.entries
-                if e.msgstr and not e.obsolete and (include or not e.fuzzy)
-            }
-            plan.append(
-                (
-                    output_path(config, doc, lang),
-                    assemble(text, units, accepted.get, separator_for(lang)),
-                )
-            )
-        if progress:
-            progress(done, len(docs))
-    written = []
-    with files.project_lock(config.root):
-        for folder in {path.parent for path, _ in plan}:
-            files.check_writable(folder)
-        for path, output in plan:
-            old = path.read_bytes() if path.exists() else None
-            if old == output.encode("utf-8"):
-                written.append(Written(path, "unchanged"))
-                continue
-            files.write_atomic(path, output)
-            written.append(Written(path, "updated" if old is not None else "created"))
-    return written
-
-
 def status(
     config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
 ) -> tuple[list[Counts], list[ScoredDraft]]:

@@ -111,7 +111,7 @@ def extract(
     config = load_config(ctx, unit)
     with progress_bar("extracting", quiet) as progress:
         written = run(config, languages, docs, progress)
-    report(config, written, "catalogs", quiet)
+    report(config, written, "catalog", quiet)
 
 
 @click.command()
@@ -123,6 +123,14 @@ def extract(
     help="Publish fuzzy entries (machine drafts, suggestions after a source change) too, "
     "or keep the source text for them. Default: build.drafts in transflow.toml (exclude).",
 )
+@click.option(
+    "--min-completion",
+    type=click.FloatRange(0, 100),
+    default=0,
+    metavar="PCT",
+    help="Write an output only when at least PCT percent of its units are published "
+    "translated; otherwise keep the previous output and exit with status 3.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @DOCS_ARGUMENT
 @click.pass_context
@@ -130,22 +138,35 @@ def build(
     ctx: click.Context,
     languages: tuple[str, ...],
     drafts: str | None,
+    min_completion: float,
     quiet: bool,
     docs: tuple[Path, ...],
 ) -> None:
-    """Write build/<lang>/<doc>: each source document with its translations.
+    """Write build/<lang>/<doc> (text, .html and .align.json) and build/manifest.json.
 
     Accepted translations replace their units; untranslated units, and fuzzy
     ones unless --drafts include, keep the source text. Layout, blank lines and
-    line endings are the source's.
+    line endings are the source's; the HTML page has the language's lang and
+    dir (rtl for Urdu); the alignment file maps every source unit to its text
+    and offsets in the output, with its status.
     """
-    from transflow.project import build as run
+    from transflow.publish import build as run
 
     config = load_config(ctx)
     include = None if drafts is None else drafts == "include"
     with progress_bar("building", quiet) as progress:
-        written = run(config, languages, docs, progress, include)
-    report(config, written, "outputs", quiet)
+        written, outputs = run(config, languages, docs, progress, include, min_completion)
+    report(config, written, "file", quiet)
+    below = [o for o in outputs if not o.written]
+    for o in below:
+        kept = "kept the previous output" if o.sha256 else "no output written"
+        click.echo(
+            f"transflow: {o.document} [{o.language}] is {o.completion:.1f}% translated, "
+            f"under --min-completion {min_completion:g}%: {kept}",
+            err=True,
+        )
+    if below:
+        sys.exit(EXIT_BELOW_THRESHOLD)
 
 
 @click.command()

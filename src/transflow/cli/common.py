@@ -95,4 +95,5 @@ def report(config: Any, written: Sequence[Any], noun: str, quiet: bool) -> None:
         if item.action != "unchanged" and not quiet:
             click.echo(f"{item.action:8} {shown(item.path)}")
     summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
-    click.echo(f"{len(written)} {noun}: {summary or 'none'}")
+    plural = "" if len(written) == 1 else "s"
+    click.echo(f"{len(written)} {noun}{plural}: {summary or 'none'}")

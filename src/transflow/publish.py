@@ -1,0 +1,249 @@
+"""``transflow build``: localized outputs for publishers.
+
+For each document and language, in ``build/<lang>/``:
+- ``<doc>``: the source with its translations, in the source's layout;
+- ``<doc>.html``: the same text as an HTML page, ``lang`` and ``dir`` set (Urdu, Arabic,
+  Persian, Hebrew... are right-to-left), everything escaped;
+- ``<doc>.align.json``: each source unit, its text in the output, its status (accepted,
+  draft, fuzzy, untranslated) and its character offsets in the source and the output;
+and ``build/manifest.json`` lists every output with its completion figures, draft count
+and SHA-256.
+
+Which translations are published: accepted ones always; fuzzy ones (machine drafts,
+suggestions after a source change) only with ``drafts=True``. An output whose
+completion (the share of units published translated) is under ``min_completion`` is
+not written: the previous output stays as it was, and the job reports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from transflow import files
+from transflow.assembly import Placed, align, separator_for
+from transflow.config import Config
+from transflow.errors import TransflowError
+from transflow.model import Entry
+from transflow.project import (
+    Document,
+    Written,
+    documents,
+    languages_of,
+    output_path,
+    po_path,
+    read_catalog,
+    units_of,
+)
+from transflow.segmentation import Unit
+
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
+)
+MANIFEST = "manifest.json"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One document in one language, as built (or kept)."""
+
+    document: str
+    language: str
+    path: str  # relative to the build folder
+    units: int
+    accepted: int
+    drafts: int  # units published from transflow's machine or memory drafts
+    fuzzy: int  # units published from other fuzzy entries
+    untranslated: int  # units left in the source language
+    completion: float  # percent of units published translated
+    written: bool  # False: under --min-completion; the previous output was kept
+    sha256: str | None  # of the file now in the build folder; None: there is none
+
+
+def direction(language: str) -> str:
+    return "rtl" if language.split("_")[0].split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def status_of(entry: Entry | None) -> str:
+    if entry is None or not entry.msgstr:
+        return "untranslated"
+    if not entry.fuzzy:
+        return "accepted"
+    return "draft" if entry.draft else "fuzzy"
+
+
+def render_html(
+    document: str, language: str, placed: Sequence[Placed], statuses: Sequence[str]
+) -> str:
+    """The output as a standalone HTML page: front matter as headings, one <p> per block."""
+    lang = html.escape(language.replace("_", "-"), quote=True)
+    blocks: dict[int, list[tuple[Placed, str]]] = {}
+    for item, status in zip(placed, statuses, strict=True):
+        blocks.setdefault(item.unit.block, []).append((item, status))
+    body = []
+    for members in blocks.values():
+        kind = members[0][0].unit.kind
+        tag, attrs = {
+            "headline": ("h1", ""),
+            "deck": ("p", ' class="deck"'),
+            "byline": ("p", ' class="byline"'),
+        }.get(kind, ("p", ""))
+        spans = " ".join(
+            f'<span data-unit="{item.unit.position}" data-status="{status}">'
+            f"{html.escape(_one_line(item.text))}</span>"
+            for item, status in members
+        )
+        body.append(f"<{tag}{attrs}>{spans}</{tag}>")
+    title = html.escape(_one_line(placed[0].text) if placed else document)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}" dir="{direction(language)}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        "</head>\n"
+        "<body>\n<article>\n" + "\n".join(body) + "\n</article>\n</body>\n</html>\n"
+    )
+
+
+def _one_line(text: str) -> str:
+    """Line breaks and indentation folded to spaces (HTML reflows); no-break spaces kept."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip(" ")
+
+
+def alignment(
+    doc: Document, language: str, output: str, placed: Sequence[Placed], statuses: Sequence[str]
+) -> str:
+    rows = [
+        {
+            "position": item.unit.position,
+            "kind": item.unit.kind,
+            "status": status,
+            "published": item.translated,
+            "source": {"start": item.unit.start, "end": item.unit.end, "text": item.unit.text},
+            "target": {"start": item.start, "end": item.end, "text": item.text},
+        }
+        for item, status in zip(placed, statuses, strict=True)
+    ]
+    data = {"document": doc.name, "language": language, "output": output, "units": rows}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def build(
+    config: Config,
+    languages: Sequence[str] = (),
+    only: Sequence[Path] = (),
+    progress: Progress | None = None,
+    drafts: bool | None = None,
+    min_completion: float = 0.0,
+) -> tuple[list[Written], list[Output]]:
+    """Write the outputs (text, HTML, alignment) and the manifest; see the module doc."""
+    include = config.build_drafts == "include" if drafts is None else drafts
+    langs = languages_of(config, languages)
+    plan: list[tuple[Path, str]] = []
+    outputs: list[Output] = []
+    docs = documents(config, only)
+    for done, doc in enumerate(docs, 1):
+        text, units = units_of(config, doc)
+        for lang in langs:
+            files_, output = _localize(config, doc, lang, text, units, include, min_completion)
+            plan += files_
+            outputs.append(output)
+        if progress:
+            progress(done, len(docs))
+    plan.append((config.build_dir / MANIFEST, _manifest(config, outputs)))
+    return _write(config, plan), outputs
+
+
+def _manifest(config: Config, outputs: Sequence[Output]) -> str:
+    """The manifest: this run's outputs, and those of earlier runs for other documents or
+    languages whose files are still there."""
+    rows = {(o.document, o.language): asdict(o) for o in outputs}
+    try:
+        old = json.loads((config.build_dir / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+        for row in old:
+            key = (row["document"], row["language"])
+            if key not in rows and (config.build_dir / row["path"]).exists():
+                rows[key] = row
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    ordered = [rows[key] for key in sorted(rows)]
+    return json.dumps({"outputs": ordered}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _localize(
+    config: Config,
+    doc: Document,
+    lang: str,
+    text: str,
+    units: Sequence[Unit],
+    include: bool,
+    min_completion: float,
+) -> tuple[list[tuple[Path, str]], Output]:
+    """The files of one document in one language (none when under `min_completion`)."""
+    path = output_path(config, doc, lang)
+    catalog = read_catalog(po_path(config, doc, lang))
+    if catalog is None:
+        raise TransflowError(
+            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
+            po_path(config, doc, lang),
+        )
+    entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
+    published = {t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)}
+    output, placed = align(text, units, published.get, separator_for(lang))
+    statuses = [status_of(entries.get(u.text)) for u in units]
+    done = [u.text in published for u in units]
+    completion = 100.0 * sum(done) / len(units) if units else 100.0
+    write = completion >= min_completion
+    plan = []
+    if write:
+        plan = [
+            (path, output),
+            (path.with_name(path.name + ".html"), render_html(doc.name, lang, placed, statuses)),
+            (
+                path.with_name(path.name + ".align.json"),
+                alignment(doc, lang, path.name, placed, statuses),
+            ),
+        ]
+
+    def published_as(status: str) -> int:
+        return sum(1 for s, d in zip(statuses, done, strict=True) if s == status and d)
+
+    return plan, Output(
+        document=doc.name,
+        language=lang,
+        path=str(path.relative_to(config.build_dir)),
+        units=len(units),
+        accepted=published_as("accepted"),
+        drafts=published_as("draft"),
+        fuzzy=published_as("fuzzy"),
+        untranslated=len(units) - sum(done),
+        completion=round(completion, 1),
+        written=write,
+        sha256=hashlib.sha256(output.encode()).hexdigest() if write else _digest(path),
+    )
+
+
+def _digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def _write(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Written]:
+    written = []
+    with files.project_lock(config.root):
+        for folder in {path.parent for path, _ in plan}:
+            files.check_writable(folder)
+        for path, data in plan:
+            old = path.read_bytes() if path.exists() else None
+            if old == data.encode("utf-8"):
+                written.append(Written(path, "unchanged"))
+                continue
+            files.write_atomic(path, data)
+            written.append(Written(path, "updated" if old is not None else "created"))
+    return written

@@ -1,0 +1,378 @@
+"""TMX 1.4 translation memories: the project's accepted translations out, drafts in.
+
+Export writes one ``<tu>`` per distinct source text, with a ``<tuv>`` for the source and
+one per language that has a translation a person accepted (obsolete ones included: they
+are real work). Import fills the project's empty entries whose text a TMX knows, as
+fuzzy drafts that transflow owns (``translation memory: imported from <file>``), and
+never touches an entry that has a translation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from xml.parsers import expat
+
+from transflow import __version__, files
+from transflow.config import Config
+from transflow.errors import TransflowError
+from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
+from transflow.project import (
+    Written,
+    documents,
+    languages_of,
+    po_path,
+    read_catalog,
+    update_catalogs,
+    write_catalogs,
+)
+
+DEFAULT_NAME = "translations.tmx"  # in the project's build folder
+REFERENCE_PROP = "x-transflow-reference"
+IMPORTED = MEMORY_DRAFT + "imported from "
+# What XML 1.0 allows in a document (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def tmx_lang(code: str) -> str:
+    """A language code as TMX (BCP 47) writes it: ``pt_BR`` -> ``pt-BR``."""
+    return code.replace("_", "-")
+
+
+def _norm(code: str) -> str:
+    return code.replace("_", "-").lower()
+
+
+def lang_rank(tmx_code: str, wanted: str) -> int | None:
+    """How well a TMX language matches a project language: 0 the same (ignoring case),
+    1 a variant of it (``az-AZ`` for ``az``), None not at all."""
+    have, want = _norm(tmx_code), _norm(wanted)
+    if have == want:
+        return 0
+    return 1 if have.startswith(want + "-") else None
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranslationUnit:
+    source: str
+    variants: tuple[tuple[str, str], ...]  # (project language, translation), by language
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: Path
+    units: int
+    languages: dict[str, int]  # language -> translations exported
+
+
+def _check_xml(text: str, what: str, path: Path, entry: Entry) -> None:
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise TransflowError(
+            f"the {what} of {entry.msgid[:40]!r} holds the character U+{ord(bad.group()):04X}, "
+            "which XML 1.0 does not allow, so TMX cannot carry it",
+            path,
+            entry.line,
+        )
+
+
+def collect(config: Config, languages: Sequence[str] = ()) -> list[TranslationUnit]:
+    """The accepted translations of every catalog, one unit per distinct source text,
+    sorted by source text.
+
+    Where a language has several accepted translations of one text (two documents, or an
+    obsolete entry), the current ones come first and each further one makes another unit
+    with the same source, so no one's work is left out."""
+    langs = languages_of(config, languages)
+    # msgid -> language -> [(obsolete, translation)], in document and catalog order
+    found: dict[str, dict[str, list[tuple[bool, str]]]] = {}
+    refs: dict[str, dict[str, None]] = {}
+    for doc in documents(config):
+        for lang in langs:
+            path = po_path(config, doc, lang)
+            catalog = read_catalog(path)
+            for e in catalog.entries if catalog else ():
+                if not e.msgstr or e.fuzzy:
+                    continue
+                _check_xml(e.msgid, "source text", path, e)
+                _check_xml(e.msgstr, "translation", path, e)
+                for ref in e.references:
+                    _check_xml(ref, "reference", path, e)
+                    refs.setdefault(e.msgid, {})[ref] = None
+                found.setdefault(e.msgid, {}).setdefault(lang, []).append((e.obsolete, e.msgstr))
+    units = []
+    for source in sorted(found):
+        choices = {
+            lang: list(dict.fromkeys(text for _, text in sorted(texts, key=lambda t: t[0])))
+            for lang, texts in sorted(found[source].items())
+        }
+        for i in range(max(len(texts) for texts in choices.values())):
+            variants = tuple((lang, texts[i]) for lang, texts in choices.items() if i < len(texts))
+            units.append(TranslationUnit(source, variants, tuple(refs.get(source, ()))))
+    return units
+
+
+def _text(value: str) -> str:
+    # "\r" as a reference, or a parser would turn it into "\n"
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _attr(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def render(units: Iterable[TranslationUnit], source_lang: str, segtype: str = "sentence") -> str:
+    """A TMX 1.4 document holding `units`; the same units always give the same text."""
+    header = {
+        "creationtool": "transflow",
+        "creationtoolversion": __version__,
+        "segtype": segtype,
+        "o-tmf": "PO",
+        "adminlang": "en",
+        "srclang": tmx_lang(source_lang),
+        "datatype": "plaintext",
+    }
+    attrs = " ".join(f'{name}="{_attr(value)}"' for name, value in header.items())
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<tmx version="1.4">',
+        f"  <header {attrs}/>",
+        "  <body>",
+    ]
+    for unit in units:
+        lines.append("    <tu>")
+        if unit.references:
+            refs = _text(" ".join(unit.references))
+            lines.append(f'      <prop type="{REFERENCE_PROP}">{refs}</prop>')
+        for lang, text in ((source_lang, unit.source), *unit.variants):
+            lines.append(
+                f'      <tuv xml:lang="{_attr(tmx_lang(lang))}"><seg>{_text(text)}</seg></tuv>'
+            )
+        lines.append("    </tu>")
+    lines += ["  </body>", "</tmx>", ""]
+    return "\n".join(lines)
+
+
+def export(
+    config: Config, languages: Sequence[str] = (), output: Path | None = None
+) -> ExportReport:
+    """Write the project's accepted translations to `output` (default:
+    ``<build folder>/translations.tmx``), atomically."""
+    units = collect(config, languages)
+    path = output if output is not None else config.build_dir / DEFAULT_NAME
+    text = render(units, config.source_lang, config.segmentation.unit)
+    files.check_writable(path.parent)
+    files.write_atomic(path, text)
+    counts = {lang: 0 for lang in languages_of(config, languages)}
+    for unit in units:
+        for lang, _ in unit.variants:
+            counts[lang] += 1
+    return ExportReport(path, len(units), counts)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    language: str  # as the TMX writes it
+    text: str  # the segment's text, inline codes' native text included
+    line: int
+
+
+@dataclass
+class _Reader:
+    """Collects the ``<tuv>`` segments of each ``<tu>`` from expat's events."""
+
+    path: Path
+    parser: expat.XMLParserType
+    units: list[list[Variant]] = field(default_factory=list)
+    stack: list[str] = field(default_factory=list)
+    tu: list[Variant] | None = None
+    tuv: tuple[str, int] | None = None  # language, line
+    seg: list[str] | None = None  # text so far, inside <seg>
+    segs: int = 0  # <seg> elements in the current <tuv>
+
+    def fail(self, message: str) -> TransflowError:
+        return TransflowError(message, self.path, self.parser.CurrentLineNumber)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if not self.stack and name != "tmx":
+            raise self.fail(f"not a TMX file: the root element is <{name}>, not <tmx>")
+        self.stack.append(name)
+        if self.seg is not None:
+            return  # inline markup (<ph>, <bpt>, <hi>, <sub>...): only its text counts
+        if name == "tu":
+            self.tu = []
+        elif name == "tuv":
+            lang = attrs.get("xml:lang") or attrs.get("lang")  # "lang": TMX 1.1-1.2
+            if not lang:
+                raise self.fail("a <tuv> without an xml:lang attribute")
+            if self.tu is None:
+                raise self.fail("a <tuv> outside a <tu>")
+            self.tuv, self.segs = (lang.strip(), self.parser.CurrentLineNumber), 0
+        elif name == "seg":
+            if self.tuv is None:
+                raise self.fail("a <seg> outside a <tuv>")
+            self.seg, self.segs = [], self.segs + 1
+            if self.segs > 1:
+                raise self.fail("a <tuv> with more than one <seg>")
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        if self.seg is not None and name == "seg" and "seg" not in self.stack:
+            assert self.tuv is not None and self.tu is not None
+            self.tu.append(Variant(self.tuv[0], "".join(self.seg), self.tuv[1]))
+            self.seg = None
+        elif self.seg is None and name == "tuv":
+            if not self.segs:
+                raise self.fail("a <tuv> without a <seg>")
+            self.tuv = None
+        elif self.seg is None and name == "tu" and self.tu is not None:
+            self.units.append(self.tu)
+            self.tu = None
+
+    def text(self, data: str) -> None:
+        if self.seg is not None:
+            self.seg.append(data)
+
+    def entity(self, name: str, *args: object) -> None:
+        raise self.fail(f"the TMX declares the entity {name!r}; entity declarations are refused")
+
+
+def parse(data: bytes, path: Path) -> list[list[Variant]]:
+    """The ``<tu>``s of a TMX document, each as its variants in file order.
+
+    The segment text is all the text in ``<seg>``: for plain text the content of the
+    inline elements (``<bpt>``, ``<ept>``, ``<ph>``, ``<it>``, ``<ut>``) is the original
+    text they stand for, and that of ``<hi>`` and ``<sub>`` is text too (TMX 1.4, 3.7)."""
+    parser = expat.ParserCreate()
+    reader = _Reader(path, parser)
+    parser.buffer_text = True
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.text
+    parser.EntityDeclHandler = reader.entity
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code)
+        raise TransflowError(
+            f"not well-formed XML: {message} (column {exc.offset + 1})", path, exc.lineno
+        ) from None
+    return reader.units
+
+
+def read(path: Path) -> list[list[Variant]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TransflowError(f"cannot read the TMX file: {exc.strerror}", path) from None
+    return parse(data, path)
+
+
+def lookup(units: Iterable[Sequence[Variant]], source_lang: str, language: str) -> dict[str, str]:
+    """Source text -> translation into `language`, from the units that have both.
+
+    The variant in exactly the language wins over a regional variant (``az`` over
+    ``az-AZ``); between equals, the first in the file."""
+    best: dict[str, tuple[int, str]] = {}
+    for unit in units:
+        sources = [v for v in unit if lang_rank(v.language, source_lang) is not None]
+        targets = [
+            (rank, v.text)
+            for v in unit
+            if (rank := lang_rank(v.language, language)) is not None and v.text
+        ]
+        if not sources or not targets or _norm(source_lang) == _norm(language):
+            continue
+        source = min(sources, key=lambda v: lang_rank(v.language, source_lang) or 0).text
+        rank, text = min(targets, key=lambda t: t[0])
+        if source not in best or rank < best[source][0]:
+            best[source] = (rank, text)
+    return {source: text for source, (_, text) in best.items()}
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageImport:
+    language: str
+    empty: int  # empty entries before the import
+    filled: int  # of those, filled from the TMX
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    units: int  # <tu>s in the file
+    languages: list[LanguageImport]
+    written: list[Written]
+
+
+def _empty(entry: Entry) -> bool:
+    return not entry.obsolete and not entry.msgstr and not entry.fuzzy
+
+
+def fill(catalog: Catalog, found: dict[str, str], comment: str) -> tuple[Catalog, int, int]:
+    """The catalog with its empty entries that `found` knows filled as fuzzy drafts;
+    and the counts of empty and filled entries."""
+    entries, empty, filled = [], 0, 0
+    for e in catalog.entries:
+        if _empty(e):
+            empty += 1
+            if e.msgid in found:
+                kept = tuple(
+                    c
+                    for c in e.translator_comments
+                    if not c.startswith((MACHINE_DRAFT, MEMORY_DRAFT))
+                )
+                e = e.with_(
+                    msgstr=found[e.msgid],
+                    flags=("fuzzy", *e.flags),
+                    translator_comments=(*kept, comment),
+                )
+                filled += 1
+        entries.append(e)
+    return replace(catalog, entries=tuple(entries)), empty, filled
+
+
+def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> ImportReport:
+    """Update the catalogs as extract does, then fill empty entries from the TMX at `path`.
+
+    The file is read and checked first: a malformed one changes nothing."""
+    langs = languages_of(config, languages)
+    units = read(path)
+    variants = [v for unit in units for v in unit]
+    if variants and all(lang_rank(v.language, config.source_lang) is None for v in variants):
+        seen = ", ".join(sorted({_norm(v.language) for v in variants}))
+        raise TransflowError(
+            f"no segment in the project's source language {config.source_lang!r} "
+            f"(the file has {seen})",
+            path,
+        )
+    docs = documents(config)
+    comment = IMPORTED + path.name
+    report: list[LanguageImport] = []
+    with files.project_lock(config.root):
+        merged = update_catalogs(config, langs, docs, None)
+        for lang in langs:
+            found = lookup(units, config.source_lang, lang)
+            empty = filled = 0
+            for i, item in enumerate(merged):
+                if item.language == lang and item.catalog is not None:
+                    catalog, e, f = fill(item.catalog, found, comment)
+                    merged[i] = replace(item, catalog=catalog)
+                    empty, filled = empty + e, filled + f
+            report.append(LanguageImport(lang, empty, filled))
+        written = write_catalogs(merged)
+    return ImportReport(len(units), report, written)

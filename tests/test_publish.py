@@ -1,0 +1,137 @@
+"""build for publishers: drafts policy, completion threshold, HTML, alignment, manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+from tf_helpers import SAMPLE, cli
+
+DOC = "azerbaijan-pak-support"
+
+
+def fill(root: Path, lang: str, count: int, fuzzy: bool = False, text: str = "T") -> None:
+    path = root / "locales" / lang / f"{DOC}.po"
+    catalog = polib.pofile(str(path))
+    for entry in list(catalog)[:count]:
+        entry.msgstr = f"{text} {entry.msgid}"
+        if fuzzy:
+            entry.flags = ["fuzzy"]
+            entry.tcomment = "machine translation: pseudo 1"
+    catalog.save()
+
+
+def outputs(root: Path) -> dict[tuple[str, str], dict[str, object]]:
+    rows = json.loads((root / "build" / "manifest.json").read_text())["outputs"]
+    return {(r["document"], r["language"]): r for r in rows}
+
+
+def test_drafts_excluded_by_default_and_included_on_request(project: Path) -> None:
+    cli(project, "extract")
+    fill(project, "az", 30, fuzzy=True)
+    assert cli(project, "build", "--lang", "az").exit_code == 0
+    out = project / "build" / "az" / f"{DOC}.txt"
+    assert out.read_bytes() == SAMPLE.read_bytes()
+    row = outputs(project)[(f"{DOC}.txt", "az")]
+    assert row["drafts"] == 0 and row["untranslated"] == 30 and row["completion"] == 0.0
+    assert cli(project, "build", "--lang", "az", "--drafts", "include").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("T Azerbaijan recognizes")
+    row = outputs(project)[(f"{DOC}.txt", "az")]
+    assert row["drafts"] == 30 and row["completion"] == 100.0
+    assert row["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def test_min_completion_keeps_the_previous_output(project: Path) -> None:
+    cli(project, "extract")
+    fill(project, "az", 30)
+    assert cli(project, "build", "--lang", "az").exit_code == 0
+    out = project / "build" / "az" / f"{DOC}.txt"
+    good = out.read_bytes()
+    # the source grows by ten new paragraphs: completion drops under 80 %
+    source = project / "source" / f"{DOC}.txt"
+    extra = "".join(f"\n\nNew paragraph number {i}." for i in range(10))
+    source.write_text(source.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    cli(project, "extract")
+    result = cli(project, "build", "--min-completion", "80")
+    assert result.exit_code == 3
+    assert (
+        f"{DOC}.txt [az] is 75.0% translated, under --min-completion 80%: kept the "
+        "previous output" in result.stderr
+    )
+    assert f"{DOC}.txt [ru] is 0.0% translated" in result.stderr
+    assert "no output written" in result.stderr
+    assert out.read_bytes() == good
+    assert not (project / "build" / "ru" / f"{DOC}.txt").exists()
+    row = outputs(project)[(f"{DOC}.txt", "az")]
+    assert row["written"] is False and row["completion"] == 75.0
+    assert row["sha256"] == hashlib.sha256(good).hexdigest()
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.html_attrs: dict[str, str | None] = {}
+        self.spans: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "html":
+            self.html_attrs = dict(attrs)
+        if tag == "span":
+            self.spans.append(dict(attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_output_is_escaped_and_right_to_left_for_urdu(project: Path) -> None:
+    cli(project, "extract")
+    path = project / "locales" / "ur" / f"{DOC}.po"
+    catalog = polib.pofile(str(path))
+    catalog[0].msgstr = 'آذربائیجان <script>alert("x")</script> & "قدر"'
+    catalog[1].msgstr = "نائب وزیر خارجہ"
+    catalog.save()
+    assert cli(project, "build", "--lang", "ur").exit_code == 0
+    page = (project / "build" / "ur" / f"{DOC}.txt.html").read_text(encoding="utf-8")
+    assert "<script>" not in page
+    parsed = _Page()
+    parsed.feed(page)
+    assert parsed.html_attrs == {"lang": "ur", "dir": "rtl"}
+    assert "script" not in parsed.tags and parsed.tags.count("h1") == 1
+    assert 'آذربائیجان <script>alert("x")</script> & "قدر"' in "".join(parsed.text)
+    assert len(parsed.spans) == 30
+    assert [s["data-status"] for s in parsed.spans[:3]] == ["accepted", "accepted", "untranslated"]
+    assert "Ansar M Bhatti\u00a0in Baku" in "".join(parsed.text)
+    cli(project, "build", "--lang", "ru")
+    ru = (project / "build" / "ru" / f"{DOC}.txt.html").read_text(encoding="utf-8")
+    assert '<html lang="ru" dir="ltr">' in ru
+
+
+def test_alignment_maps_every_unit_with_offsets(project: Path) -> None:
+    cli(project, "extract")
+    fill(project, "ru", 12, text="Р")
+    catalog = polib.pofile(str(project / "locales" / "ru" / f"{DOC}.po"))
+    catalog[12].msgstr = "Черновик."
+    catalog[12].flags = ["fuzzy"]
+    catalog[12].tcomment = "machine translation: argos translate-en_ru 1.0; score -0.100"
+    catalog.save()
+    assert cli(project, "build", "--lang", "ru").exit_code == 0
+    base = project / "build" / "ru" / f"{DOC}.txt"
+    data = json.loads(Path(f"{base}.align.json").read_text(encoding="utf-8"))
+    output = base.read_text(encoding="utf-8")
+    source = SAMPLE.read_text(encoding="utf-8")
+    assert len(data["units"]) == 30
+    statuses = [u["status"] for u in data["units"]]
+    assert statuses[:12] == ["accepted"] * 12 and statuses[12] == "draft"
+    assert statuses[13:] == ["untranslated"] * 17
+    for unit in data["units"]:
+        s, t = unit["source"], unit["target"]
+        assert source[s["start"] : s["end"]] == s["text"]
+        assert output[t["start"] : t["end"]] == t["text"]
+        assert unit["published"] == (unit["status"] == "accepted")
+    assert data["units"][12]["target"]["text"] == data["units"][12]["source"]["text"]
