@@ -35,7 +35,7 @@ DOCS_ARGUMENT = click.argument("docs", nargs=-1, type=click.Path(path_type=Path,
 def shown(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     cwd = Path.cwd()
-    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+    return str(path.relative_to(cwd)) if path != cwd and path.is_relative_to(cwd) else str(path)
 
 
 def project_root(ctx: click.Context) -> Path | None:
