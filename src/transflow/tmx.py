@@ -280,25 +280,27 @@ def read(path: Path) -> list[list[Variant]]:
     return parse(data, path)
 
 
+def _ranked(unit: Iterable[Variant], language: str) -> list[tuple[int, str]]:
+    """(match rank, text) of the variants in `language` or a variant of it, in file order."""
+    return [(rank, v.text) for v in unit if (rank := lang_rank(v.language, language)) is not None]
+
+
 def lookup(units: Iterable[Sequence[Variant]], source_lang: str, language: str) -> dict[str, str]:
     """Source text -> translation into `language`, from the units that have both.
 
     The variant in exactly the language wins over a regional variant (``az`` over
     ``az-AZ``); between equals, the first in the file."""
     best: dict[str, tuple[int, str]] = {}
+    if _norm(source_lang) == _norm(language):
+        return {}
     for unit in units:
-        sources = [v for v in unit if lang_rank(v.language, source_lang) is not None]
-        targets = [
-            (rank, v.text)
-            for v in unit
-            if (rank := lang_rank(v.language, language)) is not None and v.text
-        ]
-        if not sources or not targets or _norm(source_lang) == _norm(language):
-            continue
-        source = min(sources, key=lambda v: lang_rank(v.language, source_lang) or 0).text
-        rank, text = min(targets, key=lambda t: t[0])
-        if source not in best or rank < best[source][0]:
-            best[source] = (rank, text)
+        sources = _ranked(unit, source_lang)
+        targets = [(rank, text) for rank, text in _ranked(unit, language) if text]
+        if sources and targets:
+            source = min(sources, key=lambda t: t[0])[1]
+            rank, text = min(targets, key=lambda t: t[0])
+            if source not in best or rank < best[source][0]:
+                best[source] = (rank, text)
     return {source: text for source, (_, text) in best.items()}
 
 

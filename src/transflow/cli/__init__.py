@@ -15,6 +15,7 @@ import click
 from transflow import __version__
 from transflow.cli import catalogs, models, translate
 from transflow.cli.common import EXIT_ERROR, shown
+from transflow.cli.tmx import export_group, import_group
 from transflow.errors import TransflowError
 
 
@@ -70,5 +71,7 @@ for command in (
     catalogs.build,
     catalogs.status,
     models.models,
+    export_group,
+    import_group,
 ):
     main.add_command(command)
