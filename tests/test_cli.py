@@ -212,3 +212,18 @@ def test_update_after_the_source_changes(project: Path) -> None:
     assert cli(project, "build", "--lang", "az").exit_code == 0
     out = (project / "build" / "az" / f"{DOC}.txt").read_text(encoding="utf-8")
     assert "44-day" in out and "AZ Eight families" in out and "AZ He said the Armenian" not in out
+
+
+def test_outdated_ignores_another_editors_wrapping(project: Path) -> None:
+    from transflow.config import load
+    from transflow.project import outdated
+
+    cli(project, "extract")
+    path = project / "locales" / "az" / f"{DOC}.po"
+    catalog = polib.pofile(str(path), wrapwidth=40)
+    catalog[0].msgstr = "Azərbaycan"
+    catalog.save()
+    assert outdated(load(project)) == []
+    source = project / "source" / f"{DOC}.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n\nOne more.", encoding="utf-8")
+    assert len(outdated(load(project))) == 4

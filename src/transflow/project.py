@@ -179,6 +179,7 @@ class Merged:
     language: str | None  # None: the template
     catalog: Catalog | None  # None: known to be up to date, and not read
     old: str | None  # the file's text now; None: there is no file
+    before: Catalog | None = None  # what the file says now, as read
 
 
 def update_catalogs(
@@ -210,7 +211,7 @@ def update_catalogs(
                 existing = catalog.read(path) if old is not None else Catalog()
                 fields = catalog.header_fields(doc.stem, lang)
                 new = merge(template, existing, fields, config.fuzzy_threshold)
-                merged.append(Merged(path, doc, lang, new, old))
+                merged.append(Merged(path, doc, lang, new, old, existing if old else None))
         if progress:
             progress(done, len(docs))
     return merged

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from transflow import __version__
-from transflow.cli import catalogs, models, translate
+from transflow.cli import catalogs, check, models, translate
 from transflow.cli.common import EXIT_ERROR, shown
 from transflow.cli.tmx import export_group, import_group
 from transflow.errors import TransflowError
@@ -57,8 +57,9 @@ def main(ctx: click.Context, project: Path | None) -> None:
     \b
     Exit codes: 0 success; 1 error (bad input, bad configuration: one line on
     stderr naming the file and line, nothing changed); 2 wrong usage;
-    3 completion below --fail-under; 130 translate interrupted (finished
-    drafts saved; run it again to resume).
+    3 completion below --fail-under or --min-completion; 4 check --check found
+    QA errors; 5 check --check found catalogs out of date; 130 translate
+    interrupted (finished drafts saved; run it again to resume).
     """
     ctx.obj = project
 
@@ -70,6 +71,7 @@ for command in (
     translate.translate,
     catalogs.build,
     catalogs.status,
+    check.check,
     models.models,
     export_group,
     import_group,

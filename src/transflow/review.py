@@ -1,0 +1,432 @@
+"""``transflow review``: a static HTML page per document and language, for reviewers.
+
+``build/review/<lang>/<doc>.html`` shows, from the current source and catalog:
+- the completion figures (:func:`transflow.status.count`) and the QA summary (findings
+  of :func:`transflow.qa.check_catalog` per severity);
+- the machine drafts with a model score, least confident first, each linked to its row;
+- the document side by side, block by block: each unit's source and translation in one
+  row, coloured and labelled by status (accepted, draft, fuzzy, untranslated), with its
+  position (``4.2``), the comments of its entry (a draft's provenance) and its findings.
+
+The page is self-contained: inline CSS, no script, nothing loaded from elsewhere (its
+Content-Security-Policy forbids both). Every text and attribute is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from transflow import files
+from transflow.config import Config
+from transflow.errors import TransflowError
+from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog
+from transflow.project import (
+    Document,
+    Written,
+    documents,
+    languages_of,
+    po_path,
+    read_catalog,
+    units_of,
+)
+from transflow.publish import direction, status_of
+from transflow.segmentation import Unit
+from transflow.status import Counts, ScoredDraft, count, scored_drafts
+
+if TYPE_CHECKING:
+    from transflow.qa import Finding
+
+REVIEW_DIR = "review"  # below the build folder
+UI_LANGUAGE = "en"  # the language of the page's own words
+SEVERITIES = ("error", "warning", "info")  # worst first
+STATUSES = {
+    "accepted": "translated and accepted by a person",
+    "draft": "machine or memory draft, awaiting review",
+    "fuzzy": "fuzzy suggestion (e.g. after a source change), awaiting review",
+    "untranslated": "no translation yet",
+}
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One unit of the document as the page shows it."""
+
+    unit: Unit
+    status: str  # accepted, draft, fuzzy or untranslated
+    target: str  # the entry's msgstr; "" when untranslated
+    comments: tuple[str, ...]  # the entry's translator comments (a draft's provenance)
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    document: str
+    language: str
+    source_language: str
+    counts: Counts
+    drafts: tuple[ScoredDraft, ...]  # least confident first
+    drafts_total: int  # scored drafts in the catalog (``drafts`` may list fewer)
+    rows: tuple[Row, ...]
+    findings: tuple[Finding, ...]  # all of them
+    unplaced: tuple[Finding, ...]  # on entries that no unit of the document has
+
+
+def page_of(
+    document: str,
+    language: str,
+    source_language: str,
+    units: Sequence[Unit],
+    catalog: Catalog,
+    findings: Sequence[Finding] = (),
+    listed: int | None = None,
+) -> Page:
+    """The page's data: each unit with its entry's translation, status and findings."""
+    entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
+    texts = {u.text for u in units}
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    findings = sorted(findings, key=lambda f: rank.get(f.severity, len(rank)))  # worst first
+    rows = []
+    for unit in units:
+        entry = entries.get(unit.text)
+        status = status_of(entry)
+        rows.append(
+            Row(
+                unit=unit,
+                status=status,
+                target=entry.msgstr if entry is not None and status != "untranslated" else "",
+                comments=entry.translator_comments if entry is not None else (),
+                findings=tuple(f for f in findings if f.msgid == unit.text),
+            )
+        )
+    drafts = [d for d in scored_drafts(document, language, catalog) if d.msgid in texts]
+    return Page(
+        document=document,
+        language=language,
+        source_language=source_language,
+        counts=count(document, language, catalog),
+        drafts=tuple(drafts if listed is None else drafts[:listed]),
+        drafts_total=len(drafts),
+        rows=tuple(rows),
+        findings=tuple(findings),
+        unplaced=tuple(f for f in findings if f.msgid not in texts),
+    )
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _anchor(unit: Unit) -> str:
+    return f"unit-{unit.block}-{unit.index}"
+
+
+def _badge(kind: str, label: str) -> str:
+    return f'<span class="badge {kind}">{_e(label)}</span>'
+
+
+def _langdir(language: str) -> str:
+    """The lang and dir attributes of text in `language`."""
+    return f' lang="{_e(language.replace("_", "-"))}" dir="{direction(language)}"'
+
+
+def _figures(page: Page) -> str:
+    c = page.counts
+    other_fuzzy = c.fuzzy - c.drafts
+    cells = [
+        ("units", "Units", c.units),
+        ("accepted", "Accepted", c.translated),
+        ("draft", "Drafts", c.drafts),
+        ("fuzzy", "Fuzzy", other_fuzzy),
+        ("untranslated", "Untranslated", c.untranslated),
+    ]
+    items = "".join(
+        f'<div class="figure st-{key}"><dt>{label}</dt><dd data-figure="{key}">{n}</dd></div>'
+        for key, label, n in cells
+    )
+    items += (
+        f'<div class="figure percent"><dt>Percent accepted</dt>'
+        f'<dd data-figure="percent">{c.percent:.1f}%</dd></div>'
+    )
+    parts = [("accepted", c.translated), ("draft", c.drafts), ("fuzzy", other_fuzzy)]
+    parts.append(("untranslated", c.untranslated))
+    total = max(c.units, 1)
+    bar = "".join(
+        f'<span class="st-{key}" style="width:{100 * n / total:.2f}%"></span>'
+        for key, n in parts
+        if n
+    )
+    words = ", ".join(f"{n} {key}" for key, n in parts)
+    return (
+        '<section class="panel" aria-labelledby="h-completion">'
+        '<h2 id="h-completion">Completion</h2>'
+        f'<dl class="figures">{items}</dl>'
+        f'<div class="bar" role="img" aria-label="{_e(words)}">{bar}</div>'
+        '<p class="hint">Catalog entries; identical units share one entry.</p></section>'
+    )
+
+
+def _qa_summary(page: Page) -> str:
+    counts = {s: sum(1 for f in page.findings if f.severity == s) for s in SEVERITIES}
+    items = "".join(
+        f'<li class="sev-{s}" data-severity="{s}">{_badge("sev-" + s, s)}'
+        f' <strong data-count="{s}">{counts[s]}</strong></li>'
+        for s in SEVERITIES
+    )
+    checks: dict[str, int] = {}
+    for f in page.findings:
+        checks[f.check] = checks.get(f.check, 0) + 1
+    by_check = ", ".join(f"{_e(name)} {n}" for name, n in sorted(checks.items()))
+    detail = f'<p class="hint">By check: {by_check}.</p>' if checks else ""
+    detail += "".join(
+        f'<p class="finding sev-{_e(f.severity)}">{_badge("sev-" + _e(f.severity), f.severity)}'
+        f" {_e(f.reference)}: {_e(f.check)}: {_e(f.message)}</p>"
+        for f in page.unplaced
+    )
+    return (
+        '<section class="panel" aria-labelledby="h-qa"><h2 id="h-qa">QA findings</h2>'
+        f'<ul class="qa-summary">{items}</ul>{detail}</section>'
+    )
+
+
+def _legend() -> str:
+    statuses = "".join(
+        f"<li>{_badge('st-' + key, key)} {_e(meaning)}</li>" for key, meaning in STATUSES.items()
+    )
+    severities = "".join(f"<li>{_badge('sev-' + s, s)}</li>" for s in SEVERITIES)
+    return (
+        '<section class="panel" aria-labelledby="h-legend"><h2 id="h-legend">Legend</h2>'
+        f'<ul class="legend">{statuses}</ul>'
+        f'<p class="hint">QA severities:</p><ul class="legend inline">{severities}</ul></section>'
+    )
+
+
+def _drafts(page: Page) -> str:
+    rows_by_text: dict[str, Row] = {}
+    for row in page.rows:
+        rows_by_text.setdefault(row.unit.text, row)
+    body = []
+    for draft in page.drafts:
+        row = rows_by_text[draft.msgid]
+        body.append(
+            f'<tr><td class="score">{draft.score:.3f}</td>'
+            f'<td class="pos"><a href="#{_anchor(row.unit)}">{row.unit.position}</a></td>'
+            f'<td class="source"{_langdir(page.source_language)}>{_e(_short(draft.msgid))}</td>'
+            f'<td class="target"{_langdir(page.language)}>{_e(_short(row.target))}</td></tr>'
+        )
+    shown = f"{len(page.drafts)} of {page.drafts_total}"
+    table = (
+        '<table class="drafts"><thead><tr><th scope="col">Score</th><th scope="col">Unit</th>'
+        '<th scope="col">Source</th><th scope="col">Draft</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        if body
+        else '<p class="hint">No machine drafts with a score.</p>'
+    )
+    return (
+        '<section aria-labelledby="h-drafts">'
+        f'<h2 id="h-drafts">Least confident machine drafts first ({shown})</h2>'
+        '<p class="hint">Score: the model\'s mean log-probability per token; '
+        "closer to 0 is more confident.</p>"
+        f"{table}</section>"
+    )
+
+
+def _short(text: str, width: int = 110) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
+    unit = row.unit
+    block = (
+        f'<th scope="rowgroup" class="block" rowspan="{members}">¶&#8239;{unit.block}</th>'
+        if first
+        else ""
+    )
+    target = (
+        _e(row.target)
+        if row.target
+        else f'<span class="missing" lang="{UI_LANGUAGE}" dir="ltr">untranslated</span>'
+    )
+    notes = [_badge("st-" + row.status, row.status)]
+    for comment in row.comments:
+        kind = "provenance" if comment.startswith((MACHINE_DRAFT, MEMORY_DRAFT)) else "comment"
+        notes.append(f'<p class="{kind}">{_e(comment)}</p>')
+    if row.findings:
+        items = "".join(
+            f'<li class="finding sev-{_e(f.severity)}" data-severity="{_e(f.severity)}">'
+            f"{_badge('sev-' + _e(f.severity), f.severity)} "
+            f'<span class="check">{_e(f.check)}</span>: {_e(f.message)}</li>'
+            for f in row.findings
+        )
+        notes.append(f'<ul class="findings">{items}</ul>')
+    return (
+        f'<tr id="{_anchor(unit)}" class="unit st-{row.status}" data-status="{row.status}"'
+        f' data-unit="{unit.position}">{block}'
+        f'<th scope="row" class="pos"><a href="#{_anchor(unit)}">{unit.position}</a>'
+        f'<span class="kind">{_e(unit.kind)}</span></th>'
+        f'<td class="source"{_langdir(page.source_language)}>{_e(unit.text)}</td>'
+        f'<td class="target"{_langdir(page.language)} data-status="{row.status}">{target}</td>'
+        f'<td class="notes">{"".join(notes)}</td></tr>'
+    )
+
+
+def _document(page: Page) -> str:
+    blocks: dict[int, list[Row]] = {}
+    for row in page.rows:
+        blocks.setdefault(row.unit.block, []).append(row)
+    bodies = "".join(
+        f'<tbody class="block" id="block-{number}">'
+        + "".join(_unit_row(page, row, i == 0, len(rows)) for i, row in enumerate(rows))
+        + "</tbody>"
+        for number, rows in blocks.items()
+    )
+    src, tgt = _e(page.source_language), _e(page.language)
+    return (
+        '<section aria-labelledby="h-document"><h2 id="h-document">Document</h2>'
+        '<table class="document"><colgroup><col class="c-block"><col class="c-pos">'
+        '<col class="c-source"><col class="c-target"><col class="c-notes"></colgroup>'
+        '<thead><tr><th scope="col"><abbr title="block">¶</abbr></th><th scope="col">Unit</th>'
+        f'<th scope="col">Source ({src})</th><th scope="col">Translation ({tgt})</th>'
+        '<th scope="col">Status, provenance, QA</th></tr></thead>'
+        f"{bodies}</table></section>"
+    )
+
+
+def render(page: Page) -> str:
+    """The review page as a standalone HTML document."""
+    title = f"Review: {page.document} [{page.language}]"
+    way = "right-to-left" if direction(page.language) == "rtl" else "left-to-right"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{UI_LANGUAGE}" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<header><h1>Review: <span class="doc">{_e(page.document)}</span>'
+        f' <span class="lang">{_e(page.language)}</span></h1>'
+        f'<p class="hint">{_e(page.source_language)} → {_e(page.language)} ({way}),'
+        " from the catalog as it is now.</p></header>\n"
+        f'<div class="panels">{_figures(page)}{_qa_summary(page)}{_legend()}</div>\n'
+        f"{_drafts(page)}\n{_document(page)}\n</body>\n</html>\n"
+    )
+
+
+# --- the job ---------------------------------------------------------------------------
+
+
+def review_path(config: Config, doc: Document, language: str) -> Path:
+    return config.build_dir / REVIEW_DIR / language / f"{doc.name}.html"
+
+
+def review(
+    config: Config,
+    languages: Sequence[str] = (),
+    only: Sequence[Path] = (),
+    listed: int | None = 20,
+    progress: Progress | None = None,
+) -> list[Written]:
+    """Write the review page of every document (or of `only`) in each language."""
+    from transflow.qa import check_catalog
+
+    langs = languages_of(config, languages)
+    docs = documents(config, only)
+    plan: list[tuple[Path, str]] = []
+    for done, doc in enumerate(docs, 1):
+        _, units = units_of(config, doc)
+        for lang in langs:
+            path = po_path(config, doc, lang)
+            catalog = read_catalog(path)
+            if catalog is None:
+                raise TransflowError(
+                    f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
+                    path,
+                )
+            terms = config.translate.do_not_translate
+            findings = check_catalog(doc.name, lang, path, catalog, terms)
+            page = page_of(doc.name, lang, config.source_lang, units, catalog, findings, listed)
+            plan.append((review_path(config, doc, lang), render(page)))
+        if progress:
+            progress(done, len(docs))
+    written = []
+    with files.project_lock(config.root):
+        for folder in {path.parent for path, _ in plan}:
+            files.check_writable(folder)
+        for path, data in plan:
+            old = path.read_bytes() if path.exists() else None
+            if old == data.encode("utf-8"):
+                written.append(Written(path, "unchanged"))
+                continue
+            files.write_atomic(path, data)
+            written.append(Written(path, "updated" if old is not None else "created"))
+    return written
+
+
+# --- style -----------------------------------------------------------------------------
+
+_COLOURS = {  # name: (strong, light); text in the strong colour on the light one is AA
+    "accepted": ("#1a7f37", "#dafbe1"),
+    "draft": ("#0550ae", "#ddf4ff"),
+    "fuzzy": ("#7d4e00", "#fff8c5"),
+    "untranslated": ("#57606a", "#f6f8fa"),
+    "error": ("#cf222e", "#ffebe9"),
+    "warning": ("#9a3c00", "#fff1e5"),
+    "info": ("#6639ba", "#fbefff"),
+}
+CSS = (
+    "*{box-sizing:border-box}"
+    "body{margin:0 auto;max-width:1500px;padding:1rem 1.5rem 3rem;color:#1f2328;"
+    'font:15px/1.5 system-ui,"Segoe UI","DejaVu Sans",sans-serif}'
+    "h1{font-size:1.45rem;margin:0}h2{font-size:1.1rem;margin:1.5rem 0 .4rem}"
+    "h1 .lang{font-size:1rem;vertical-align:middle;padding:0 .5em;border-radius:4px;"
+    "background:#1f2328;color:#fff}"
+    ".hint{color:#57606a;font-size:.85rem;margin:.3rem 0}"
+    ".panels{display:grid;grid-template-columns:1.5fr 1fr 1.5fr;gap:1rem;margin-top:1rem}"
+    ".panel{border:1px solid #d0d7de;border-radius:8px;padding:.6rem 1rem}"
+    ".panel h2{margin:0 0 .4rem}"
+    ".figures{display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:0}"
+    ".figure{border-left:4px solid #d0d7de;padding:0 .5rem}"
+    ".figure dt{font-size:.72rem;color:#57606a;text-transform:uppercase}"
+    ".figure dd{margin:0;font-size:1.3rem;font-weight:600}"
+    ".bar{display:flex;height:10px;border-radius:5px;overflow:hidden;margin-top:.6rem;"
+    "background:#eaeef2}.bar span{display:block;height:100%}"
+    ".badge{display:inline-block;padding:0 .5em;border:1px solid;border-radius:1em;"
+    "font-size:.75rem;font-weight:600;line-height:1.55;white-space:nowrap}"
+    ".legend,.qa-summary,.findings{list-style:none;margin:0;padding:0}.legend li{margin:.15rem 0}"
+    ".legend.inline li,.qa-summary li{display:inline-block;margin-right:1rem}"
+    ".qa-summary strong{font-size:1.3rem;vertical-align:middle}"
+    "table{border-collapse:collapse;width:100%}"
+    "th,td{text-align:start;vertical-align:top;padding:.35rem .6rem;"
+    "border-bottom:1px solid #d0d7de}"
+    "thead th{position:sticky;top:0;z-index:1;background:#f6f8fa;font-size:.75rem;"
+    "color:#57606a;text-transform:uppercase;border-bottom:2px solid #8c959f}"
+    "table.document{table-layout:fixed}col.c-block{width:3.2rem}col.c-pos{width:6.5rem}"
+    "col.c-notes{width:23%}tbody.block{border-top:3px solid #8c959f}"
+    "th.block{color:#57606a;background:#f6f8fa}th.pos{border-left:6px solid}"
+    ".kind{display:block;font-size:.7rem;font-weight:400;color:#57606a}"
+    "td.source,td.target{white-space:pre-wrap;overflow-wrap:anywhere}"
+    "td[dir=rtl]{font-size:1.12rem;line-height:1.9}"
+    ':lang(ur){font-family:"Noto Nastaliq Urdu","Noto Naskh Arabic","DejaVu Sans",sans-serif}'
+    ".missing{font-style:italic;color:#57606a;font-size:.85rem}.notes{font-size:.85rem}"
+    ".notes p{margin:.3rem 0 0;color:#57606a;font-size:.75rem;overflow-wrap:anywhere;"
+    'font-family:ui-monospace,"DejaVu Sans Mono",monospace}'
+    ".finding{margin:.3rem 0 0;padding:.15rem .4rem;border-left:4px solid;border-radius:3px}"
+    ".check{font-weight:600}td.score{font-variant-numeric:tabular-nums}"
+    "a{color:#0550ae}tr:target td,tr:target th.pos{outline:2px solid #0550ae;outline-offset:-2px}"
+    "@media print{thead th{position:static}}"
+    + "".join(
+        f".badge.st-{k},.badge.sev-{k}{{color:{fg};background:{bg}}}"
+        f".bar .st-{k}{{background:{fg}}}.figure.st-{k}{{border-color:{fg}}}"
+        f"tr.st-{k} th.pos{{border-left-color:{fg}}}tr.st-{k} td.target{{background:{bg}}}"
+        f".finding.sev-{k}{{border-color:{fg};background:{bg}}}"
+        for k, (fg, bg) in _COLOURS.items()
+    )
+    + ".bar .st-untranslated{background:#afb8c1}"
+)

@@ -1,0 +1,296 @@
+"""review: the static HTML review page, read back with html.parser and rendered by Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import click
+import polib
+import pytest
+from click.testing import CliRunner, Result
+from tf_helpers import ROOT, cli
+
+from transflow.cli.review import review
+from transflow.config import load
+from transflow.project import documents, po_path, read_catalog, units_of
+from transflow.qa import Finding
+from transflow.review import page_of, render
+from transflow.status import count
+
+DOC = "azerbaijan-pak-support"
+PAGE = Path("build") / "review" / "ur" / f"{DOC}.txt.html"
+SCRIPT = "<script>alert(1)</script>"
+ARTIFACT = ROOT / "build" / "test-artifacts" / "review-ur.png"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+ACCEPTED = ("1.1", "4.2", "5.1", "6.1", "7.1")
+DRAFTS = {"2.1": -0.412, "4.1": -0.05, "7.2": -1.234, "8.1": -0.321, "8.2": -0.7, "9.1": -0.15}
+FUZZY = ("3.1",)  # a fuzzy suggestion that is not a transflow draft
+SCRIPTED = "7.2"  # a draft whose msgstr is markup
+WRONG_NUMBER = "4.2"  # "44" in the source, "45" in the translation
+
+
+@click.group()
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False))
+@click.pass_context
+def group(ctx: click.Context, project: Path | None) -> None:
+    """The main group's way of passing the project: ctx.obj is the --project folder."""
+    ctx.obj = project
+
+
+group.add_command(review)
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(
+        group, ["--project", str(root), "review", *args], catch_exceptions=False
+    )
+
+
+def fill(root: Path) -> None:
+    """The Urdu catalog: accepted entries, scored machine drafts, one fuzzy suggestion,
+    markup in one draft, a wrong number in one accepted entry, the rest empty."""
+    known = {e.msgid: e.msgstr for e in polib.pofile(str(ROOT / "locales" / "ur" / f"{DOC}.po"))}
+    catalog = polib.pofile(str(root / "locales" / "ur" / f"{DOC}.po"))
+    for entry in catalog:
+        position = entry.occurrences[0][0].rsplit(":", 1)[1]
+        text = known[entry.msgid]
+        if position in ACCEPTED:
+            entry.msgstr = text.replace("44", "45") if position == WRONG_NUMBER else text
+            assert position != WRONG_NUMBER or "44" in text
+        elif position in DRAFTS:
+            entry.msgstr = SCRIPT if position == SCRIPTED else text
+            entry.flags = ["fuzzy"]
+            entry.tcomment = (
+                f"machine translation: argos translate-en_ur 1.0; score {DRAFTS[position]:.3f}"
+            )
+        elif position in FUZZY:
+            entry.msgstr = text
+            entry.flags = ["fuzzy"]
+    catalog.save()
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""  # of the element and its descendants
+    parent: Element | None = None
+    children: list[Element] = field(default_factory=list)
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def find(self, tag: str, cls: str | None = None) -> list[Element]:
+        found = []
+        for child in self.children:
+            if child.tag == tag and (cls is None or cls in child.classes()):
+                found.append(child)
+            found += child.find(tag, cls)
+        return found
+
+
+class Tree(HTMLParser):
+    """Every element with its attributes and text, as a small tree."""
+
+    VOID = frozenset({"meta", "col", "br", "img", "link", "input", "hr", "wbr", "source"})
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
+        self.stack[-1].children.append(element)
+        if tag not in self.VOID:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for element in self.stack:
+            element.text += data
+
+
+def _walk(element: Element) -> list[Element]:
+    found = []
+    for child in element.children:
+        found += [child, *_walk(child)]
+    return found
+
+
+@pytest.fixture
+def reviewed(project: Path) -> Path:
+    assert cli(project, "extract", "--lang", "ur").exit_code == 0
+    fill(project)
+    result = run(project, "--lang", "ur")
+    assert result.exit_code == 0, result.output
+    assert "created" in result.output and f"{DOC}.txt.html" in result.output
+    return project
+
+
+def expected_statuses() -> Counter[str]:
+    statuses = Counter({"accepted": len(ACCEPTED), "draft": len(DRAFTS), "fuzzy": len(FUZZY)})
+    statuses["untranslated"] = 30 - sum(statuses.values())
+    return statuses
+
+
+def check_page(tree: Tree) -> None:
+    """What the page must say, whether read by html.parser or as Chromium built it."""
+    elements = _walk(tree.root)
+    assert not [e for e in elements if e.tag == "script"]
+    rows = tree.root.find("tr", "unit")
+    assert Counter(r.attrs["data-status"] for r in rows) == expected_statuses()
+    targets = tree.root.find("td", "target")
+    units = [t for t in targets if "data-status" in t.attrs]
+    assert Counter(t.attrs["data-status"] for t in units) == expected_statuses()
+    assert all(t.attrs["dir"] == "rtl" and t.attrs["lang"] == "ur" for t in targets)
+    sources = tree.root.find("td", "source")
+    assert all(s.attrs["dir"] == "ltr" and s.attrs["lang"] == "en" for s in sources)
+    by_unit = {r.attrs["data-unit"]: r for r in rows}
+    scripted = by_unit[SCRIPTED].find("td", "target")[0]
+    assert scripted.text == SCRIPT  # shown as text, not run
+    for position, row in by_unit.items():
+        target = row.find("td", "target")[0]
+        if row.attrs["data-status"] == "untranslated":
+            assert target.text == "untranslated" and target.find("span", "missing")
+        else:
+            assert target.text.strip() and not target.find("span", "missing")
+        notes = row.find("td", "notes")[0]
+        assert row.attrs["data-status"] in notes.find("span", "badge")[0].text
+        provenance = notes.find("p", "provenance")
+        if position in DRAFTS:
+            assert provenance[0].text.endswith(f"score {DRAFTS[position]:.3f}")
+        else:
+            assert not provenance
+    wrong = by_unit[WRONG_NUMBER].find("li", "finding")
+    assert any(f.attrs["data-severity"] == "error" and "numbers" in f.text for f in wrong)
+    assert any("44" in f.text for f in wrong)
+    shown = Counter(f.attrs["data-severity"] for f in tree.root.find("li", "finding"))
+    summary = {e.attrs["data-count"]: int(e.text) for e in elements if "data-count" in e.attrs}
+    assert summary == {s: shown[s] for s in ("error", "warning", "info")}
+    assert summary["error"] >= 1
+    # least confident drafts first, each linked to its row
+    table = tree.root.find("table", "drafts")[0]
+    links = [a.attrs["href"] for a in table.find("a")]
+    ordered = sorted(DRAFTS, key=lambda p: DRAFTS[p])
+    assert links == [f"#unit-{p.replace('.', '-')}" for p in ordered]
+    ids = {e.attrs.get("id") for e in elements}
+    assert all(link[1:] in ids for link in links)
+    assert all(t.attrs["dir"] == "rtl" for t in table.find("td", "target"))
+
+
+def test_page_as_html_parser_reads_it(reviewed: Path) -> None:
+    markup = (reviewed / PAGE).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup and SCRIPT not in markup
+    tree = Tree(markup)
+    html = tree.root.find("html")[0]
+    assert html.attrs == {"lang": "en", "dir": "ltr"}
+    title = tree.root.find("title")[0].text
+    assert f"{DOC}.txt" in title and "ur" in title
+    assert not [e for e in _walk(tree.root) if e.tag == "link" or "src" in e.attrs]
+    check_page(tree)
+    # completion figures are status.count's
+    config = load(reviewed)
+    doc = documents(config)[0]
+    figures = count(doc.name, "ur", read_catalog(po_path(config, doc, "ur")))
+    shown = {e.attrs["data-figure"]: e.text for e in _walk(tree.root) if "data-figure" in e.attrs}
+    assert shown == {
+        "units": str(figures.units),
+        "accepted": str(figures.translated),
+        "draft": str(figures.drafts),
+        "fuzzy": str(figures.fuzzy - figures.drafts),
+        "untranslated": str(figures.untranslated),
+        "percent": f"{figures.percent:.1f}%",
+    }
+    assert figures.units == 30 and figures.translated == len(ACCEPTED)
+    # the legend names every status
+    legend = tree.root.find("ul", "legend")[0].text
+    assert all(status in legend for status in expected_statuses())
+    # a second run changes nothing
+    again = run(reviewed, "--lang", "ur")
+    assert again.exit_code == 0 and "1 page: 1 unchanged" in again.output
+
+
+def test_attributes_are_escaped(reviewed: Path) -> None:
+    config = load(reviewed)
+    doc = documents(config)[0]
+    _, units = units_of(config, doc)
+    catalog = read_catalog(po_path(config, doc, "ur"))
+    assert catalog is not None
+    evil = 'x" onmouseover="alert(1)'
+    finding = Finding(
+        evil, evil, doc.name, "ur", f"{doc.name}:1.1", "p.po", 1, units[0].text, "", evil
+    )
+    page = page_of(f"{evil}<b>.txt", "ur", "en", units, catalog, [finding])
+    tree = Tree(render(page))
+    elements = _walk(tree.root)
+    assert not [e for e in elements if "onmouseover" in e.attrs or e.tag in ("b", "script")]
+    assert any(e.attrs.get("data-severity") == evil for e in elements)
+    assert f"{evil}<b>.txt" in tree.root.find("h1")[0].text
+
+
+def test_help_names_the_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(review, ["--help"])
+    assert "build/review/<lang>/<doc>.html" in result.output
+
+
+@pytest.fixture
+def chromium(tmp_path: Path) -> list[str]:
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    return [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+    ]
+
+
+def test_page_as_chromium_builds_it(reviewed: Path, chromium: list[str]) -> None:
+    url = (reviewed / PAGE).resolve().as_uri()
+    done = subprocess.run(
+        [*chromium, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "alert(1)" in done.stdout
+    check_page(Tree(done.stdout))
+
+
+def test_screenshot(reviewed: Path, chromium: list[str]) -> None:
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    ARTIFACT.unlink(missing_ok=True)
+    url = (reviewed / PAGE).resolve().as_uri()
+    shot = [f"--screenshot={ARTIFACT}", "--window-size=1280,2000", url]
+    done = subprocess.run(
+        [*chromium, *shot], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = ARTIFACT.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 2000)
+    assert len(data) > 50_000  # a blank page compresses to a few kB
