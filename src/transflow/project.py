@@ -242,10 +242,11 @@ def write_catalogs(merged: Sequence[Merged], state: _State | None = None) -> lis
 def outdated(
     config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
 ) -> list[Path]:
-    """The templates and catalogs that ``extract`` would change (missing ones included)."""
+    """The templates and catalogs whose content ``extract`` would change, missing ones
+    included. Formatting alone (another editor's line wrapping) does not count."""
     langs = languages_of(config, languages)
     merged = update_catalogs(config, langs, documents(config, only), None)
-    return [m.path for m in merged if m.catalog is not None and catalog.render(m.catalog) != m.old]
+    return [m.path for m in merged if m.before is None or m.catalog != m.before]
 
 
 def extract(

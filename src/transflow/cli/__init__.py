@@ -14,6 +14,7 @@ import click
 
 from transflow import __version__
 from transflow.cli import catalogs, check, models, translate
+from transflow.cli import review as review_cli
 from transflow.cli.common import EXIT_ERROR, shown
 from transflow.cli.tmx import export_group, import_group
 from transflow.errors import TransflowError
@@ -72,6 +73,7 @@ for command in (
     catalogs.build,
     catalogs.status,
     check.check,
+    review_cli.review,
     models.models,
     export_group,
     import_group,
