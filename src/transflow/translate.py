@@ -253,7 +253,9 @@ def _apply(
                 report.filled += 1
             elif _pending(e, refresh) and e.msgid in drafts:
                 draft = drafts[e.msgid]
-                score = f"; score {draft.score:.3f}" if draft.score is not None else ""
+                score = (
+                    f"; score {round(draft.score, 3) + 0.0:.3f}" if draft.score is not None else ""
+                )
                 lost = protect.lost(e.msgid, draft.text, terms)
                 e = _mark(e, draft.text, f"{MACHINE_DRAFT}{report.provenance}{score}", lost)
                 report.flagged += bool(lost)
