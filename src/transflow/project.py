@@ -249,6 +249,23 @@ def outdated(
     return [m.path for m in merged if m.before is None or m.catalog != m.before]
 
 
+def write_files(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Written]:
+    """Write each (path, text) whose bytes changed, under the project lock; every folder
+    is checked writable first, and each file is written atomically."""
+    written = []
+    with files.project_lock(config.root):
+        for folder in {path.parent for path, _ in plan}:
+            files.check_writable(folder)
+        for path, data in plan:
+            old = path.read_bytes() if path.exists() else None
+            if old == data.encode("utf-8"):
+                written.append(Written(path, "unchanged"))
+                continue
+            files.write_atomic(path, data)
+            written.append(Written(path, "updated" if old is not None else "created"))
+    return written
+
+
 def extract(
     config: Config,
     languages: Sequence[str] = (),

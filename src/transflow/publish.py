@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow import files
 from transflow.assembly import Placed, align, separator_for
 from transflow.config import Config
 from transflow.errors import TransflowError
@@ -39,6 +38,7 @@ from transflow.project import (
     po_path,
     read_catalog,
     units_of,
+    write_files,
 )
 from transflow.segmentation import Unit
 
@@ -158,7 +158,7 @@ def build(
         if progress:
             progress(done, len(docs))
     plan.append((config.build_dir / MANIFEST, _manifest(config, outputs)))
-    return _write(config, plan), outputs
+    return write_files(config, plan), outputs
 
 
 def _manifest(config: Config, outputs: Sequence[Output]) -> str:
@@ -232,18 +232,3 @@ def _localize(
 
 def _digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-
-
-def _write(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Written]:
-    written = []
-    with files.project_lock(config.root):
-        for folder in {path.parent for path, _ in plan}:
-            files.check_writable(folder)
-        for path, data in plan:
-            old = path.read_bytes() if path.exists() else None
-            if old == data.encode("utf-8"):
-                written.append(Written(path, "unchanged"))
-                continue
-            files.write_atomic(path, data)
-            written.append(Written(path, "updated" if old is not None else "created"))
-    return written

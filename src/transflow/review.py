@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from transflow import files
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog
@@ -32,6 +31,7 @@ from transflow.project import (
     po_path,
     read_catalog,
     units_of,
+    write_files,
 )
 from transflow.publish import direction, status_of
 from transflow.segmentation import Unit
@@ -355,18 +355,7 @@ def review(
             plan.append((review_path(config, doc, lang), render(page)))
         if progress:
             progress(done, len(docs))
-    written = []
-    with files.project_lock(config.root):
-        for folder in {path.parent for path, _ in plan}:
-            files.check_writable(folder)
-        for path, data in plan:
-            old = path.read_bytes() if path.exists() else None
-            if old == data.encode("utf-8"):
-                written.append(Written(path, "unchanged"))
-                continue
-            files.write_atomic(path, data)
-            written.append(Written(path, "updated" if old is not None else "created"))
-    return written
+    return write_files(config, plan)
 
 
 # --- style -----------------------------------------------------------------------------
