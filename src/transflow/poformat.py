@@ -21,9 +21,12 @@ format flag (only matters for directives that contain a space, such as ``% d``).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from uniseg.linebreak import line_break  # type: ignore[import-untyped]
 
@@ -158,101 +161,265 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
-def _possible_breaks(chars: list[str]) -> list[int]:
-    """libunistring 1.0 u8_possible_linebreaks: the break status before each character."""
-    result = [_PROHIBITED] * len(chars)
+class _Codes(dict[int, str]):
+    """Code point -> a one-character code of its line-break class, filled on first use, so
+    that ``str.translate`` gives a string's classes at C speed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: dict[str, str] = {}  # class name -> code
+        self.classes: dict[str, str] = {}  # code -> class name
+
+    def __missing__(self, cp: int) -> str:
+        name = _lb_class(chr(cp))
+        code = self.names.get(name)
+        if code is None:
+            code = self.names[name] = chr(0x41 + len(self.names))
+            self.classes[code] = name
+        self[cp] = code
+        return code
+
+
+class _Widths(dict[int, int]):
+    def __missing__(self, cp: int) -> int:
+        width = self[cp] = _width(chr(cp))
+        return width
+
+
+_CODES = _Codes()
+_WIDTHS = _Widths()
+_RUN = re.compile(r"(.)\1*", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+# Classes whose runs need the character-by-character rules; any other class X repeated
+# is X X X..., whose breaks are all given by the pair table's entry for X before X.
+_CHAR_BY_CHAR = frozenset({"BK", "LF", "CR", "SP", "ZW", "CM", "ZWJ", "RI", "HY", "BA"})
+
+
+def _possible_breaks(text: str) -> list[int]:
+    """libunistring 1.0 u8_possible_linebreaks: the break status before each character.
+
+    Works run by run (a word is one run): the rules look at the classes of the previous
+    characters only through `last` and `prev`, which a run of one class repeats."""
+    result = [_PROHIBITED] * len(text)
     prev = last = "BK"  # previous character; last one that is not a space
     seen_space = False
     ri_count = 0
-    for i, ch in enumerate(chars):
-        prop = _lb_class(ch)
-        if prop in ("BK", "LF", "CR"):
-            result[i] = _MANDATORY
-            prev, last, seen_space = prop, "BK", False
-        else:
-            if prop == "SP":
-                seen_space = True
-            elif prop == "ZW":
-                last, seen_space = "ZW", False
-            elif prop in ("CM", "ZWJ"):
-                if last == "BK":
-                    last, seen_space = "AL", False
-                elif last == "ZW" or seen_space:
-                    result[i] = _POSSIBLE
-                    last, seen_space = "AL", False
+    codes = text.translate(_CODES)
+    for run in _RUN.finditer(codes):
+        start, end = run.span()
+        prop = _CODES.classes[codes[start]]
+        repeated = end - start > 1 and prop not in _CHAR_BY_CHAR
+        for i in range(start, start + 1 if repeated else end):
+            if prop in ("BK", "LF", "CR"):
+                result[i] = _MANDATORY
+                prev, last, seen_space = prop, "BK", False
             else:
-                if last == "ZW":
-                    result[i] = _POSSIBLE
-                elif last == "BK" or prev in ("ZWJ", "HL_BA"):
-                    pass
-                elif last == "RI" and prop == "RI":
-                    result[i] = _POSSIBLE if seen_space or ri_count % 2 == 0 else _PROHIBITED
-                else:
-                    rule = _PAIR_TABLE[_INDEX[last]][_INDEX[prop]]
-                    if rule == "D" or (rule == "I" and seen_space):
+                if prop == "SP":
+                    seen_space = True
+                elif prop == "ZW":
+                    last, seen_space = "ZW", False
+                elif prop in ("CM", "ZWJ"):
+                    if last == "BK":
+                        last, seen_space = "AL", False
+                    elif last == "ZW" or seen_space:
                         result[i] = _POSSIBLE
-                last, seen_space = prop, False
-            prev = "HL_BA" if prev == "HL" and prop in ("HY", "BA") else prop
-        ri_count = ri_count + 1 if prop == "RI" else 0
+                        last, seen_space = "AL", False
+                else:
+                    if last == "ZW":
+                        result[i] = _POSSIBLE
+                    elif last == "BK" or prev in ("ZWJ", "HL_BA"):
+                        pass
+                    elif last == "RI" and prop == "RI":
+                        even = seen_space or ri_count % 2 == 0
+                        result[i] = _POSSIBLE if even else _PROHIBITED
+                    else:
+                        rule = _PAIR_TABLE[_INDEX[last]][_INDEX[prop]]
+                        if rule == "D" or (rule == "I" and seen_space):
+                            result[i] = _POSSIBLE
+                    last, seen_space = prop, False
+                prev = "HL_BA" if prev == "HL" and prop in ("HY", "BA") else prop
+            ri_count = ri_count + 1 if prop == "RI" else 0
+        if repeated and _PAIR_TABLE[_INDEX[prop]][_INDEX[prop]] == "D":
+            result[start + 1 : end] = [_POSSIBLE] * (end - start - 1)
     return result
 
 
-def _width_breaks(chars: list[str], overrides: list[int | None], width: int, col: int) -> set[int]:
-    """libunistring u8_width_linebreaks: the indices before which a line is broken."""
-    breaks: set[int] = set()
+def _width_breaks(
+    text: str, opportunities: list[tuple[int, int]], width: int, col: int
+) -> list[int]:
+    """libunistring u8_width_linebreaks: the indices before which a line is broken.
+
+    Only the break opportunities, (index, status) pairs, are visited; the widths in between
+    come from prefix sums."""
+    total = _columns(text)
+    breaks: list[int] = []
     last_break: int | None = None
-    piece = 0
-    for i, (ch, brk) in enumerate(zip(chars, _possible_breaks(chars), strict=True)):
-        override = overrides[i]
-        if override is not None:
-            brk = override
-        if brk != _PROHIBITED and last_break is not None and col + piece > width:
-            breaks.add(last_break)
+    piece_start = 0
+    for i, brk in opportunities:
+        if last_break is not None and col + total[i] - total[piece_start] > width:
+            breaks.append(last_break)
             col = 0
         if brk == _MANDATORY:
-            last_break, col, piece = None, 0, 0
+            last_break, col, piece_start = None, 0, i + 1
         else:
-            if brk == _POSSIBLE:
-                last_break, col, piece = i, col + piece, 0
-            piece += _width(ch)
-    if last_break is not None and col + piece > width:
-        breaks.add(last_break)
+            col += total[i] - total[piece_start]
+            last_break, piece_start = i, i
+    if last_break is not None and col + total[-1] - total[piece_start] > width:
+        breaks.append(last_break)
     return breaks
 
 
+def _columns(text: str) -> Sequence[int]:
+    """Prefix sums of the characters' widths: columns of text[:i] at index i."""
+    if text.isascii() and not _CONTROL.search(text):
+        return range(len(text) + 1)  # one column a character
+    return [0, *itertools.accumulate(map(_WIDTHS.__getitem__, map(ord, text)))]
+
+
+class _Portion:
+    """One escaped, newline-terminated portion of a string, and its line breaks.
+
+    Most text has none of the classes whose rules need the whole history (mandatory
+    breaks, combining marks, ZW, ZWJ, regional indicators); there, whether a break may
+    come before a character depends only on the characters back to the previous non-space
+    one, so only the few places around each line's end are looked at (:meth:`_local`),
+    with the same result as running the whole algorithm (:func:`_width_breaks`)."""
+
+    def __init__(self, text: str, no_break: set[int]) -> None:
+        self.text = text
+        self.no_break = no_break  # indices where a break is prohibited whatever the rules say
+        self.total = _columns(text)
+        self.codes = ""
+        self.opportunities: list[tuple[int, int]] | None = None
+        self.candidates: list[int] | None = None
+
+    def breaks(self, width: int, col: int, first: bool = False) -> list[int]:
+        """Where the lines break, the first line starting at column `col` (`first`: stop at
+        the first break, when only whether there is one matters)."""
+        if col + self.total[-1] <= width:
+            return []  # it all fits: no break whatever the opportunities
+        if not self.codes:
+            self.codes = self.text.translate(_CODES)
+            if any(code in self.codes for code in _codes_of(_HISTORY)):
+                possible = _possible_breaks(self.text)
+                for i in self.no_break:
+                    possible[i] = _PROHIBITED
+                self.opportunities = [(i, brk) for i, brk in enumerate(possible) if brk]
+        if self.opportunities is not None:
+            return _width_breaks(self.text, self.opportunities, width, col)
+        return self._local(width, col, first)
+
+    def _may_break(self, i: int) -> bool:
+        codes, classes = self.codes, _CODES.classes
+        space = _CODES.names.get("SP")
+        prop = classes[codes[i]]
+        if prop == "SP" or i in self.no_break:
+            return False
+        j = i - 1
+        while j >= 0 and codes[j] == space:
+            j -= 1
+        if j < 0:
+            return False  # nothing but spaces before: the start of the text
+        last = classes[codes[j]]
+        seen_space = j < i - 1
+        if not seen_space and last in ("HY", "BA") and j and classes[codes[j - 1]] == "HL":
+            return False
+        rule = _PAIR_TABLE[_INDEX[last]][_INDEX[prop]]
+        return rule == "D" or (rule == "I" and seen_space)
+
+    def _candidates(self) -> list[int]:
+        """Where a break can be at all: where the class changes (never inside a word of
+        letters), or anywhere when a class may break before itself (ideographs)."""
+        if any(c in self.codes for c in _codes_of(_SELF_BREAKING)):
+            return list(range(1, len(self.codes)))
+        return list(map(re.Match.start, _boundary(_CODES.names.get("SP")).finditer(self.codes, 1)))
+
+    def _local(self, width: int, col: int, first: bool = False) -> list[int]:
+        total, end = self.total, len(self.text)
+        if self.candidates is None:
+            self.candidates = self._candidates()
+        candidates, may_break = self.candidates, self._may_break
+        breaks: list[int] = []
+        start = 0
+        while col + total[end] - total[start] > width:
+            # the last index whose text from `start` still fits on the line
+            fits = bisect.bisect_right(total, total[start] + width - col) - 1
+            k = bisect.bisect_right(candidates, start)
+            while k < len(candidates) and not may_break(candidates[k]):
+                k += 1
+            if k == len(candidates):
+                break
+            cut = candidates[k]
+            j = bisect.bisect_right(candidates, min(fits, end - 1)) - 1
+            while j > k:
+                if may_break(candidates[j]):
+                    cut = candidates[j]
+                    break
+                j -= 1
+            breaks.append(cut)
+            if first:
+                break
+            start, col = cut, 0
+        return breaks
+
+
+# Classes whose rules depend on more than the previous non-space character.
+_HISTORY = ("BK", "LF", "CR", "ZW", "CM", "ZWJ", "RI")
+# Classes that may break before a character of their own class.
+_SELF_BREAKING = tuple(name for name, i in _INDEX.items() if _PAIR_TABLE[i][i] == "D")
+
+
+@functools.cache
+def _boundary(space: str | None) -> re.Pattern[str]:
+    """Where the class code changes to one that is not a space (no break comes before one)."""
+    following = f"[^{re.escape(space)}]" if space else "."
+    return re.compile(rf"(?<=(.))(?!\1)(?={following})", re.DOTALL)
+
+
+def _codes_of(names: Sequence[str]) -> list[str]:
+    """The codes given so far to these classes (a class not met yet has none)."""
+    return [code for name in names if (code := _CODES.names.get(name))]
+
+
 def _wrap(out: list[str], prefix: str, name: str, value: str, do_wrap: bool) -> None:
+    out += _wrapped(prefix, name, value, do_wrap)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ...]:
     """write-po.c wrap(): `name "value"` in lines of at most PAGE_WIDTH columns."""
+    out: list[str] = []
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - 1 - after_break
     portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
     first_line = True
     for number, portion in enumerate(portions, 1):
-        chars: list[str] = []
-        overrides: list[int | None] = []
-        for ch in portion:
-            if ch in _ESCAPES:
-                chars += ["\\", _ESCAPES[ch]]
-                overrides += [None, _PROHIBITED]
-            else:
-                chars.append(ch)
-                overrides.append(None)
-        if portion.endswith("\n"):
-            overrides[-2] = _PROHIBITED  # no break just before the final \n
-        while True:
-            col = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = _width_breaks(chars, overrides, width, col)
-            if not (first_line and chars and (number < len(portions) or col > width or breaks)):
-                break
-            out.append(f'{prefix}{name} ""')
-            first_line = False
+        text = portion
+        no_break: set[int] = set()
+        escapes = list(_ESCAPE.finditer(portion))
+        if escapes:  # "\n" -> "\\n": no break between the backslash and its letter
+            text = _ESCAPE.sub(lambda m: "\\" + _ESCAPES[m.group()], portion)
+            no_break = {match.start() + shift + 1 for shift, match in enumerate(escapes)}
+            if portion.endswith("\n"):
+                no_break.add(len(text) - 2)  # no break just before the final \n
+        lines = _Portion(text, no_break)
+        if first_line and text:
+            # `msgid ""` first when the string has several portions or won't fit on one line
+            col = len(prefix) + len(name) + 2 - after_break
+            if number < len(portions) or col > width or lines.breaks(width, col, first=True):
+                out.append(f'{prefix}{name} ""')
+                first_line = False
+        col = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
+        breaks = lines.breaks(width, col)
         line = prefix + (name + " " if first_line else "") + '"'
         first_line = False
-        for i, ch in enumerate(chars):
-            if i in breaks:
-                out.append(line + '"')
-                line = prefix + '"'
-            line += ch
-        out.append(line + '"')
+        cut = 0
+        for i in breaks:
+            out.append(line + text[cut:i] + '"')
+            line, cut = prefix + '"', i
+        out.append(line + text[cut:] + '"')
+    return tuple(out)
 
 
 def _reference(ref: str) -> str:
@@ -339,9 +506,12 @@ def format_catalog(catalog: Catalog) -> str:
         entries.append(Entry("", header, translator_comments=catalog.header_comments, flags=flags))
     entries += [entry for entry in catalog.entries if not entry.obsolete]
     entries += [entry for entry in catalog.entries if entry.obsolete and entry.msgstr]
-    blocks: list[str] = []
-    for entry in entries:
-        out: list[str] = []
-        _entry(out, entry)
-        blocks.append("".join(line + "\n" for line in out))
-    return "\n".join(blocks)
+    return "\n".join(map(_block, entries))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _block(entry: Entry) -> str:
+    """One entry's lines. Cached: a template and its catalogs share most entries."""
+    out: list[str] = []
+    _entry(out, entry)
+    return "".join(line + "\n" for line in out)
