@@ -81,17 +81,20 @@ def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
 
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 # What a line of a PO file may be; polib lets malformed lines through, so they are checked first.
-_PO_LINE = re.compile(
-    r"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
-    r'"(?:[^"\\]|\\.)*"\s*'
-    r"|#.*|\s*"
+_PO_LINE = (
+    r"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
+    r'"(?:[^"\\\n]|\\.)*"[ \t\r]*'
+    r"|#.*|[ \t\r]*"
 )
+# The first line that is none of the above (one search over the whole file).
+_BAD_LINE = re.compile(rf"^(?!(?:{_PO_LINE})$).*$", re.MULTILINE)
 
 
 def _check_syntax(text: str, path: Path) -> None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not _PO_LINE.fullmatch(line):
-            raise TransflowError(f"syntax error in the catalog: {line[:40]!r}", path, number)
+    bad = _BAD_LINE.search(text)
+    if bad:
+        number = text.count("\n", 0, bad.start()) + 1
+        raise TransflowError(f"syntax error in the catalog: {bad.group()[:40]!r}", path, number)
 
 
 def read(path: Path) -> Catalog:
