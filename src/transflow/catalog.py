@@ -1,12 +1,12 @@
-"""PO files on disk <-> :class:`~transflow.model.Catalog`. The only module that uses polib.
+"""PO files on disk <-> :class:`~transflow.model.Catalog`.
 
-Reading goes through polib; writing goes through :func:`transflow.poformat.format_catalog`,
-which prints exactly what ``msgcat`` prints, so gettext tools and editors make no noise diffs.
+Reading goes through :func:`transflow.poparse.parse`; writing through
+:func:`transflow.poformat.format_catalog`, which prints exactly what ``msgcat`` prints, so
+gettext tools and editors make no noise diffs.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,27 +79,9 @@ def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
     )
 
 
-_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
-# What a line of a PO file may be; polib lets malformed lines through, so they are checked first.
-_PO_LINE = (
-    r"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
-    r'"(?:[^"\\\n]|\\.)*"[ \t\r]*'
-    r"|#.*|[ \t\r]*"
-)
-# The first line that is none of the above (one search over the whole file).
-_BAD_LINE = re.compile(rf"^(?!(?:{_PO_LINE})$).*$", re.MULTILINE)
-
-
-def _check_syntax(text: str, path: Path) -> None:
-    bad = _BAD_LINE.search(text)
-    if bad:
-        number = text.count("\n", 0, bad.start()) + 1
-        raise TransflowError(f"syntax error in the catalog: {bad.group()[:40]!r}", path, number)
-
-
 def read(path: Path) -> Catalog:
     """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line."""
-    import polib
+    from transflow.poparse import parse
 
     try:
         raw = path.read_bytes()
@@ -110,50 +92,7 @@ def read(path: Path) -> Catalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise TransflowError("the catalog is not UTF-8", path, line) from None
-    _check_syntax(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=0)
-    except (OSError, ValueError) as exc:
-        found = _SYNTAX_LINE.search(str(exc))
-        message = str(exc).split(" (line")[0].replace(" in po file", "").strip()
-        if message.startswith("Syntax error"):
-            message = "syntax error in the catalog"
-        raise TransflowError(message, path, int(found.group(1)) if found else None) from None
-    seen: set[tuple[str | None, str, bool]] = set()
-    for e in po:
-        if e.msgid_plural:
-            raise TransflowError(
-                "plural entries are not supported in document catalogs", path, e.linenum
-            )
-        key = (e.msgctxt, e.msgid, bool(e.obsolete))
-        if key in seen:
-            raise TransflowError(f"duplicate entry for msgid {e.msgid[:40]!r}", path, e.linenum)
-        seen.add(key)
-    return Catalog(
-        header=tuple(po.metadata.items()),
-        header_comments=tuple(po.header.splitlines()) if po.header else (),
-        header_fuzzy=bool(po.metadata_is_fuzzy),
-        entries=tuple(_entry(e) for e in po),
-    )
-
-
-def _entry(e: object) -> Entry:
-    import polib
-
-    assert isinstance(e, polib.POEntry)
-    return Entry(
-        msgid=e.msgid,
-        msgstr=e.msgstr,
-        msgctxt=e.msgctxt,
-        translator_comments=tuple(e.tcomment.split("\n")) if e.tcomment else (),
-        extracted_comments=tuple(e.comment.split("\n")) if e.comment else (),
-        references=tuple(f"{f}:{n}" if n else f for f, n in e.occurrences),
-        flags=tuple(e.flags),
-        previous_msgid=e.previous_msgid,
-        previous_msgctxt=e.previous_msgctxt,
-        obsolete=bool(e.obsolete),
-        line=e.linenum,
-    )
+    return parse(text, path)
 
 
 def render(catalog: Catalog) -> str:

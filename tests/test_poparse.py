@@ -1,0 +1,115 @@
+"""The PO reader agrees with polib, and refuses malformed files with path:line."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_poformat import HEADER, random_entry
+from tf_helpers import ROOT
+
+from transflow.errors import TransflowError
+from transflow.model import Catalog, Entry
+from transflow.poformat import format_catalog
+from transflow.poparse import parse
+
+
+def through_polib(text: str) -> Catalog:
+    """The oracle: what polib reads, as a Catalog."""
+    po = polib.pofile(text, wrapwidth=0)
+    return Catalog(
+        header=tuple(po.metadata.items()),
+        header_comments=tuple(po.header.splitlines()) if po.header else (),
+        header_fuzzy=bool(po.metadata_is_fuzzy),
+        entries=tuple(
+            Entry(
+                msgid=e.msgid,
+                msgstr=e.msgstr,
+                msgctxt=e.msgctxt,
+                translator_comments=tuple(e.tcomment.split("\n")) if e.tcomment else (),
+                extracted_comments=tuple(e.comment.split("\n")) if e.comment else (),
+                references=tuple(f"{f}:{n}" if n else f for f, n in e.occurrences),
+                flags=tuple(e.flags),
+                previous_msgid=None if e.obsolete else e.previous_msgid,
+                previous_msgctxt=None if e.obsolete else e.previous_msgctxt,
+                obsolete=bool(e.obsolete),
+            )
+            for e in po
+        ),
+    )
+
+
+def as_polib_sees_it(catalog: Catalog) -> Catalog:
+    """polib skips '#~|' lines and reads a lone "#" above the header as no comment."""
+    entries = tuple(
+        e.with_(previous_msgid=None, previous_msgctxt=None) if e.obsolete else e
+        for e in catalog.entries
+    )
+    comments = () if catalog.header_comments == ("",) else catalog.header_comments
+    return Catalog(catalog.header, comments, catalog.header_fuzzy, entries)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_reads_back_what_poformat_writes(seed: int) -> None:
+    """Random text of every script and symbol (polib itself chokes on some of it)."""
+    rnd = random.Random(seed)
+    entries = {e.key: e for e in (random_entry(rnd, n) for n in range(120))}
+    text = format_catalog(Catalog(header=HEADER, entries=tuple(entries.values())))
+    ours = parse(text, "x.po")
+    assert ours.header == HEADER
+    assert format_catalog(ours) == text  # writing what was read gives the same text
+    for entry in ours.entries:
+        original = entries[entry.key]
+        # a comment with a line break in it comes back as several comments, and poformat
+        # puts a space after a final backslash (gettext would join the next line to it)
+        written = [
+            line + " " if line.endswith("\\") else line
+            for line in "\n".join(original.translator_comments).split("\n")
+        ]
+        assert (entry.msgstr, "\n".join(entry.translator_comments), entry.previous_msgid) == (
+            original.msgstr,
+            "\n".join(written) if original.translator_comments else "",
+            original.previous_msgid,
+        )
+        assert entry.obsolete == original.obsolete
+    kept = [e for e in entries.values() if not e.obsolete or e.msgstr]
+    assert len(ours.entries) == len(kept)  # msgcat drops obsolete entries with no msgstr
+
+
+def test_reads_the_repository_catalogs_and_files_other_tools_wrote(tmp_path: Path) -> None:
+    for path in sorted((ROOT / "locales").rglob("*.po*")):
+        text = path.read_text(encoding="utf-8")
+        assert as_polib_sees_it(parse(text, path)) == through_polib(text)
+        # as polib (another wrapping, no blank lines kept) and with CRLF line ends
+        saved = tmp_path / path.name
+        polib.pofile(text, wrapwidth=40).save(str(saved))
+        other = saved.read_text(encoding="utf-8")
+        assert as_polib_sees_it(parse(other, saved)) == through_polib(other)
+        assert parse(text.replace("\n", "\r\n"), path) == parse(text, path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('msgid "a"\nmsgstr "unterminated\n', 2, "syntax error"),
+        ('msgid "a"\nmsgstr "b"\nmsgcomment "c"\n', 3, "syntax error"),
+        ('"orphan"\nmsgid "a"\nmsgstr ""\n', 1, "continues no keyword"),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\n', 2, "plural entries"),
+        ('msgid "a"\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n', 4, "duplicate entry"),
+        ('#, fuzzy\nmsgstr "x"\n', 1, "without msgid"),
+    ],
+)
+def test_malformed_input_names_the_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(TransflowError) as caught:
+        parse(text, "bad.po")
+    assert caught.value.line == line and message in caught.value.message
+
+
+def test_only_newline_ends_a_line() -> None:
+    text = 'msgid "a\u2028b\x85c"\nmsgstr "d\x1ce"\n'
+    assert parse(text, "x.po").entries[0].msgid == "a\u2028b\x85c"
