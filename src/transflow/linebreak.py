@@ -130,6 +130,8 @@ class _Codes(dict[int, str]):
         super().__init__()
         self.names: dict[str, str] = {}  # class name -> code
         self.classes: dict[str, str] = {}  # code -> class name
+        self.history = ""  # the codes of the _HISTORY classes met so far
+        self.self_breaking = ""  # the codes of the _SELF_BREAKING classes met so far
 
     def __missing__(self, cp: int) -> str:
         name = _lb_class(chr(cp))
@@ -137,6 +139,8 @@ class _Codes(dict[int, str]):
         if code is None:
             code = self.names[name] = chr(0x41 + len(self.names))
             self.classes[code] = name
+            self.history += code if name in _HISTORY else ""
+            self.self_breaking += code if name in _SELF_BREAKING else ""
         self[cp] = code
         return code
 
@@ -261,7 +265,7 @@ class Portion:
             return []  # it all fits: no break whatever the opportunities
         if not self.codes:
             self.codes = self.text.translate(_CODES)
-            if any(code in self.codes for code in _codes_of(_HISTORY)):
+            if any(code in self.codes for code in _CODES.history):
                 possible = _possible_breaks(self.text)
                 for i in self.no_break:
                     possible[i] = _PROHIBITED
@@ -291,7 +295,7 @@ class Portion:
     def _candidates(self) -> list[int]:
         """Where a break can be at all: where the class changes (never inside a word of
         letters), or anywhere when a class may break before itself (ideographs)."""
-        if any(c in self.codes for c in _codes_of(_SELF_BREAKING)):
+        if any(code in self.codes for code in _CODES.self_breaking):
             return list(range(1, len(self.codes)))
         return list(map(re.Match.start, _boundary(_CODES.names.get("SP")).finditer(self.codes, 1)))
 
@@ -335,8 +339,3 @@ def _boundary(space: str | None) -> re.Pattern[str]:
     """Where the class code changes to one that is not a space (no break comes before one)."""
     following = f"[^{re.escape(space)}]" if space else "."
     return re.compile(rf"(?<=(.))(?!\1)(?={following})", re.DOTALL)
-
-
-def _codes_of(names: Sequence[str]) -> list[str]:
-    """The codes given so far to these classes (a class not met yet has none)."""
-    return [code for name in names if (code := _CODES.names.get(name))]

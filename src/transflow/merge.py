@@ -90,8 +90,15 @@ def merge(
     for new in template:
         same = active.get(new.key) or obsolete.get(new.key)
         if same is not None:
+            unchanged = (same.references, same.extracted_comments, same.obsolete) == (
+                new.references,
+                new.extracted_comments,
+                False,
+            )
             entries.append(
-                same.with_(
+                same
+                if unchanged
+                else same.with_(
                     references=new.references,
                     extracted_comments=new.extracted_comments,
                     obsolete=False,
