@@ -235,7 +235,8 @@ def test_target_prefix_is_forced_and_dropped(
 
     def spy(self: Counting, batch: list[list[str]], **kwargs: Any) -> Any:
         results = real(self, batch, **kwargs)
-        seen.append((kwargs["target_prefix"], results[0].hypotheses[0]))
+        first = results[0].result() if kwargs.get("asynchronous") else results[0]
+        seen.append((kwargs["target_prefix"], first.hypotheses[0]))
         return results
 
     monkeypatch.setattr(Counting, "translate_batch", spy)
