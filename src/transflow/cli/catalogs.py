@@ -13,6 +13,7 @@ from transflow.cli.common import (
     DOCS_ARGUMENT,
     EXIT_BELOW_THRESHOLD,
     LANG_OPTION,
+    QUIET_OPTION,
     UNIT_OPTION,
     load_config,
     progress_bar,
@@ -90,7 +91,7 @@ def segments(ctx: click.Context, file: Path, as_json: bool, unit: str | None) ->
 @click.command()
 @LANG_OPTION
 @UNIT_OPTION
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@QUIET_OPTION
 @DOCS_ARGUMENT
 @click.pass_context
 def extract(
@@ -131,7 +132,7 @@ def extract(
     help="Write an output only when at least PCT percent of its units are published "
     "translated; otherwise keep the previous output and exit with status 3.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@QUIET_OPTION
 @DOCS_ARGUMENT
 @click.pass_context
 def build(

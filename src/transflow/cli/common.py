@@ -29,6 +29,9 @@ UNIT_OPTION = click.option(
     default=None,
     help="Translation unit. Default: segmentation.unit in transflow.toml (sentence).",
 )
+QUIET_OPTION = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only the summary, no progress or file list."
+)
 DOCS_ARGUMENT = click.argument("docs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 
 

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from transflow.cli.common import DOCS_ARGUMENT, LANG_OPTION, load_config, progress_bar, report
+from transflow.cli.common import (
+    DOCS_ARGUMENT,
+    LANG_OPTION,
+    QUIET_OPTION,
+    load_config,
+    progress_bar,
+    report,
+)
 
 
 @click.command()
@@ -20,7 +27,7 @@ from transflow.cli.common import DOCS_ARGUMENT, LANG_OPTION, load_config, progre
     metavar="N",
     help="How many of the least confident machine drafts to list at the top of each page.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@QUIET_OPTION
 @DOCS_ARGUMENT
 @click.pass_context
 def review(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from transflow.cli.common import LANG_OPTION, load_config, shown
+from transflow.cli.common import LANG_OPTION, QUIET_OPTION, load_config, shown
 
 
 @click.group("export")
@@ -48,7 +48,7 @@ def export_tmx(ctx: click.Context, languages: tuple[str, ...], output: Path | No
 @import_group.command("tmx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @LANG_OPTION
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+@QUIET_OPTION
 @click.pass_context
 def import_tmx(ctx: click.Context, file: Path, languages: tuple[str, ...], quiet: bool) -> None:
     """Fill empty entries with the translations a TMX file holds for their text.

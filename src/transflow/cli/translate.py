@@ -12,6 +12,7 @@ from transflow.cli.common import (
     DOCS_ARGUMENT,
     EXIT_INTERRUPTED,
     LANG_OPTION,
+    QUIET_OPTION,
     load_config,
     shown,
 )
@@ -101,7 +102,7 @@ class _Rate:
     help="Folder of installed argos packages. Default: $TRANSFLOW_PACKAGES_DIR, then "
     "translate.packages_dir, then argostranslate's own folder.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+@QUIET_OPTION
 @DOCS_ARGUMENT
 @click.pass_context
 def translate(
