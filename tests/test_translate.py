@@ -181,3 +181,30 @@ def test_pieces_and_lost() -> None:
     assert lost("1,275 taken", "۱۲۷۵ لوگ") == []
     assert lost("150 of them", "из них") == ["150"]
     assert lost("Mail a@b.org", "Почта") == ["a@b.org"]
+
+
+def test_a_kill_saves_finished_drafts_too(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    from transflow import translate
+
+    monkeypatch.setattr(translate, "CHUNK", 10)
+    original = pseudo.PseudoEngine.translate
+    seen = []
+
+    def killed(
+        self: pseudo.PseudoEngine, s: str, t: str, texts: Sequence[str], progress: object = None
+    ) -> list[Draft]:
+        seen.append(len(texts))
+        if len(seen) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)  # a real signal, as `kill` sends
+        return original(self, s, t, texts)
+
+    monkeypatch.setattr(pseudo.PseudoEngine, "translate", killed)
+    before = signal.getsignal(signal.SIGTERM)
+    result = cli(project, "translate", "--engine", "pseudo", "--lang", "az")
+    assert result.exit_code == 130
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
+    msgfmt_check(project / "locales" / "az" / f"{DOC}.po")
+    assert len([e for e in po(project) if e.msgstr]) == 20

@@ -140,7 +140,6 @@ def translate(
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)  # a kill saves finished drafts, as Ctrl-C does
     config = load_config(ctx)
     options = engine_options(
         config,
@@ -152,16 +151,20 @@ def translate(
         batch_size=batch_size,
         packages_dir=packages_dir.resolve() if packages_dir else None,
     )
-    report = run(
-        config,
-        () if all_languages else languages,
-        docs,
-        engine_name=engine,
-        options=options,
-        refresh=refresh_drafts,
-        dry_run=dry_run,
-        progress=_Rate(quiet),
-    )
+    previous = signal.signal(signal.SIGTERM, stop)  # a kill saves drafts, as Ctrl-C does
+    try:
+        report = run(
+            config,
+            () if all_languages else languages,
+            docs,
+            engine_name=engine,
+            options=options,
+            refresh=refresh_drafts,
+            dry_run=dry_run,
+            progress=_Rate(quiet),
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not dry_run:
         for item in report.written:
             if item.action != "unchanged" and not quiet:
