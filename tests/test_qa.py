@@ -271,14 +271,16 @@ def translated_project(tmp_path: Path) -> Path:
 
 
 def set_msgstr(root: Path, language: str, msgid_start: str, msgstr: str) -> int:
-    """Put `msgstr` into the entry whose msgid starts so; the PO line of the entry."""
+    """Put `msgstr` into the entry whose msgid starts so; the PO line of its msgid."""
     path = root / "locales" / language / f"{DOC}.po"
     po = polib.pofile(str(path))
     entry = next(e for e in po if e.msgid.startswith(msgid_start))
     entry.msgstr = msgstr
     po.save()
     assert cli(root, "extract").exit_code == 0  # polib wraps lines unlike msgcat
-    return int(polib.pofile(str(path)).find(entry.msgid).linenum)
+    start = int(polib.pofile(str(path)).find(entry.msgid).linenum)  # the entry's first line
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(n for n in range(start, len(lines) + 1) if lines[n - 1].startswith("msgid "))
 
 
 @pytest.fixture

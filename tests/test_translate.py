@@ -118,27 +118,37 @@ def test_dry_run_changes_nothing(project: Path) -> None:
     assert snapshot(project) == before and calls == []
 
 
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
 def test_interrupted_run_leaves_valid_catalogs_and_resumes(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
+    """Ctrl-C (KeyboardInterrupt) or a real SIGTERM, as `kill` sends, in the second chunk."""
+    import os
+    import signal
+
     from transflow import translate
 
     monkeypatch.setattr(translate, "CHUNK", 10)
     original = pseudo.PseudoEngine.translate
     seen = []
 
-    def flaky(
+    def interrupted(
         self: pseudo.PseudoEngine, s: str, t: str, texts: Sequence[str], progress: object = None
     ) -> list[Draft]:
         seen.append(len(texts))
         if len(seen) == 2:
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGTERM)  # the handler must stop the run here
+                pytest.fail("SIGTERM did not interrupt the run")
             raise KeyboardInterrupt
         return original(self, s, t, texts)
 
-    monkeypatch.setattr(pseudo.PseudoEngine, "translate", flaky)
+    monkeypatch.setattr(pseudo.PseudoEngine, "translate", interrupted)
+    before = signal.getsignal(signal.SIGTERM)
     result = cli(project, "translate", "--engine", "pseudo", "--lang", "az")
     assert result.exit_code == 130
     assert "interrupted" in result.stderr
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
     path = project / "locales" / "az" / f"{DOC}.po"
     msgfmt_check(path)
     assert len([e for e in po(project) if e.msgstr]) == 10
@@ -181,30 +191,3 @@ def test_pieces_and_lost() -> None:
     assert lost("1,275 taken", "۱۲۷۵ لوگ") == []
     assert lost("150 of them", "из них") == ["150"]
     assert lost("Mail a@b.org", "Почта") == ["a@b.org"]
-
-
-def test_a_kill_saves_finished_drafts_too(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-    import signal
-
-    from transflow import translate
-
-    monkeypatch.setattr(translate, "CHUNK", 10)
-    original = pseudo.PseudoEngine.translate
-    seen = []
-
-    def killed(
-        self: pseudo.PseudoEngine, s: str, t: str, texts: Sequence[str], progress: object = None
-    ) -> list[Draft]:
-        seen.append(len(texts))
-        if len(seen) == 3:
-            os.kill(os.getpid(), signal.SIGTERM)  # a real signal, as `kill` sends
-        return original(self, s, t, texts)
-
-    monkeypatch.setattr(pseudo.PseudoEngine, "translate", killed)
-    before = signal.getsignal(signal.SIGTERM)
-    result = cli(project, "translate", "--engine", "pseudo", "--lang", "az")
-    assert result.exit_code == 130
-    assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
-    msgfmt_check(project / "locales" / "az" / f"{DOC}.po")
-    assert len([e for e in po(project) if e.msgstr]) == 20

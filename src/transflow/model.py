@@ -24,7 +24,7 @@ class Entry:
     previous_msgid: str | None = None  # "#| msgid", kept with a fuzzy suggestion
     previous_msgctxt: str | None = None  # "#| msgctxt"
     obsolete: bool = False  # "#~" entries, kept for reuse
-    line: int | None = field(default=None, compare=False)  # where it was read, for messages
+    line: int | None = field(default=None, compare=False)  # its msgid's line, for messages
 
     @property
     def fuzzy(self) -> bool:

@@ -35,8 +35,9 @@ def _unescape(text: str) -> str:
 class _Builder:
     """The entry being read."""
 
-    line: int
+    line: int  # where the entry starts (its first comment, or its msgid)
     strings: dict[str, list[str]] = field(default_factory=dict)  # field name -> pieces
+    msgid_line: int | None = None
     translator: list[str] = field(default_factory=list)
     extracted: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
@@ -59,7 +60,7 @@ class _Builder:
             previous_msgid=self.text("previous msgid"),
             previous_msgctxt=self.text("previous msgctxt"),
             obsolete=self.obsolete,
-            line=self.line,
+            line=self.msgid_line or self.line,
         )
 
 
@@ -118,6 +119,8 @@ def parse(text: str, path: Path | str) -> Catalog:
             assert current is not None
             current.obsolete = current.obsolete or bool(match["obsolete"])
             current.strings[name] = [match["string"]]
+            if name == "msgid":
+                current.msgid_line = number
             last = name
         elif current is None or last is None:
             raise TransflowError("a string continues no keyword", path, number)

@@ -112,7 +112,7 @@ def extract(
     config = load_config(ctx, unit)
     with progress_bar("extracting", quiet) as progress:
         written = run(config, languages, docs, progress)
-    report(config, written, "catalog", quiet)
+    report(written, "catalog", quiet)
 
 
 @click.command()
@@ -157,7 +157,7 @@ def build(
     include = None if drafts is None else drafts == "include"
     with progress_bar("building", quiet) as progress:
         written, outputs = run(config, languages, docs, progress, include, min_completion)
-    report(config, written, "file", quiet)
+    report(written, "file", quiet)
     below = [o for o in outputs if not o.written]
     for o in below:
         kept = "kept the previous output" if o.sha256 else "no output written"

@@ -91,7 +91,8 @@ def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[int, int
             bar.__exit__(None, None, None)
 
 
-def report(config: Any, written: Sequence[Any], noun: str, quiet: bool) -> None:
+def report(written: Sequence[Any], noun: str, quiet: bool) -> None:
+    """One line per file written (unless `quiet`), then a summary line of counts."""
     counts: dict[str, int] = {}
     for item in written:
         counts[item.action] = counts.get(item.action, 0) + 1

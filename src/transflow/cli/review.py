@@ -52,4 +52,4 @@ def review(
     config = load_config(ctx)
     with progress_bar("reviewing", quiet) as progress:
         written = run(config, languages, docs, listed, progress)
-    report(config, written, "page", quiet)
+    report(written, "page", quiet)
