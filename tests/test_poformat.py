@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from transflow import linebreak, poformat
 from transflow.model import Catalog, Entry
 from transflow.poformat import format_catalog
 
@@ -42,6 +44,25 @@ HEADER = (
         "(n%100<10 || n%100>=20) ? 1 : 2);",
     ),
 )
+
+
+@pytest.fixture(autouse=True, scope="module", params=["libunistring", "python"])
+def line_breaker(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs with both line breakers: libunistring's, through ctypes, and
+    the pure-Python port that stands in where the library cannot be loaded."""
+    native = linebreak._native()
+    if request.param == "libunistring" and native is None:
+        # gettext links libunistring: with msgcat installed, the library must load
+        assert MSGCAT is None, "msgcat is installed but libunistring could not be loaded"
+        pytest.skip("libunistring is not installed")
+    saved = linebreak._breaker
+    linebreak._breaker = native if request.param == "libunistring" else linebreak._port
+    poformat._wrapped.cache_clear()
+    poformat._block.cache_clear()
+    yield request.param
+    linebreak._breaker = saved
+    poformat._wrapped.cache_clear()
+    poformat._block.cache_clear()
 
 
 def run_msgcat(text: str) -> str:

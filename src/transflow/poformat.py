@@ -4,7 +4,7 @@ The reference is gettext 0.21 (``write-po.c``) with libunistring 1.0 (Unicode 14
 default options: UTF-8, page width 79, no indentation.  Strings are wrapped the way
 ``wrap()`` in ``write-po.c`` does it: the escaped text of each ``\\n``-terminated portion goes
 through ``ulc_width_linebreaks``, i.e. libunistring's pair-table variant of the Unicode line
-breaking algorithm (UAX #14), ported in :mod:`transflow.linebreak`.
+breaking algorithm (UAX #14), called or ported in :mod:`transflow.linebreak`.
 
 Normalisations ``msgcat`` applies are applied here too, so that the output is a fixed point
 of ``msgcat``: references lose a leading ``./`` and duplicates, flags are reordered
@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 
-from transflow.linebreak import Portion
+from transflow.linebreak import breaks
 from transflow.model import Catalog, Entry
 
 __all__ = ["PAGE_WIDTH", "format_catalog"]
@@ -61,37 +61,47 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, do_wrap: bool) -> 
 @functools.lru_cache(maxsize=1 << 16)
 def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ...]:
     """write-po.c wrap(): `name "value"` in lines of at most PAGE_WIDTH columns."""
+    # Columns count from the first column after the opening quote of a continuation line.
+    width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - len(prefix) - 2
+    head = f'{prefix}{name} "'
+    if _ESCAPE.search(value) is None:  # the usual case: one portion, nothing escaped
+        if _fits(value, width - len(name) - 1):
+            return (head + value + '"',)
+        # Breaks at column 0 imply breaks after `msgid "`, which starts further right.
+        cuts = breaks(value, width, 0)
+        if cuts or breaks(value, width, len(name) + 1):
+            return (head + '"', *_lines(prefix, value, cuts))
+        return (head + value + '"',)
     out: list[str] = []
-    after_break = len(prefix) + 1
-    width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - 1 - after_break
-    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
-    first_line = True
+    portions = re.findall(r"[^\n]*\n|[^\n]+", value)
     for number, portion in enumerate(portions, 1):
-        text = portion
-        no_break: set[int] = set()
-        escapes = list(_ESCAPE.finditer(portion))
-        if escapes:  # "\n" -> "\\n": no break between the backslash and its letter
-            text = _ESCAPE.sub(lambda m: "\\" + _ESCAPES[m.group()], portion)
-            no_break = {match.start() + shift + 1 for shift, match in enumerate(escapes)}
-            if portion.endswith("\n"):
-                no_break.add(len(text) - 2)  # no break just before the final \n
-        lines = Portion(text, no_break)
-        if first_line and text:
+        # "\n" -> "\\n": no break between the backslash and its letter
+        escapes = [match.start() for match in _ESCAPE.finditer(portion)]
+        text = _ESCAPE.sub(lambda m: "\\" + _ESCAPES[m.group()], portion)
+        no_break = {start + shift + 1 for shift, start in enumerate(escapes)}
+        if portion.endswith("\n"):
+            no_break.add(len(text) - 2)  # no break just before the final \n
+        if not out:
             # `msgid ""` first when the string has several portions or won't fit on one line
-            col = len(prefix) + len(name) + 2 - after_break
-            if number < len(portions) or col > width or lines.breaks(width, col, first=True):
-                out.append(f'{prefix}{name} ""')
-                first_line = False
-        col = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-        breaks = lines.breaks(width, col)
-        line = prefix + (name + " " if first_line else "") + '"'
-        first_line = False
-        cut = 0
-        for i in breaks:
-            out.append(line + text[cut:i] + '"')
-            line, cut = prefix + '"', i
-        out.append(line + text[cut:] + '"')
+            if number < len(portions) or breaks(text, width, len(name) + 1, no_break):
+                out.append(head + '"')
+            else:
+                return (head + text + '"',)
+        out += _lines(prefix, text, breaks(text, width, 0, no_break))
     return tuple(out)
+
+
+def _fits(text: str, width: int) -> bool:
+    """Whether `text` surely fits in `width` columns: no character is wider than two, and
+    an ASCII one than one."""
+    return len(text) * (1 if text.isascii() else 2) <= width
+
+
+def _lines(prefix: str, text: str, cuts: list[int]) -> list[str]:
+    """`text` as continuation lines, cut before the indices in `cuts`."""
+    starts = [0, *cuts]
+    ends = [*cuts, len(text)]
+    return [f'{prefix}"{text[a:b]}"' for a, b in zip(starts, ends, strict=True)]
 
 
 def _reference(ref: str) -> str:

@@ -1,0 +1,58 @@
+"""The two line breakers, libunistring's (ctypes) and the Python port, give the same breaks."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+
+from transflow import linebreak
+
+NATIVE = linebreak._native()
+needs_native = pytest.mark.skipif(NATIVE is None, reason="libunistring is not installed")
+
+# Characters from every class the rules treat apart: letters and digits, spaces (plain and
+# no-break), hyphens and dashes, quotes and brackets (Western and CJK), ideographs, emoji with
+# modifiers and joiners, regional indicators, combining marks, zero-width space and joiner,
+# soft hyphen, Arabic and Cyrillic letters, Urdu punctuation, mandatory breaks (U+2028, NEL).
+CHARS = (
+    "abcXYZ  09-/.,;:!?()[]{}\"'%$#\\\t\u00a0\u00ad\u2010\u2013\u2014\u2018\u2019\u201c"
+    "\u201d\u00ab\u00bb\u2026\u3001\u3002\u300c\u300d\u4e2d\u6587\u3042\u30a2\uac00\u1100"
+    "\u1161\u11a8\u0634\u0627\u0645\u06d4\u061f\u0660\u0410\u0431\u0301\u0300\u200b\u200d"
+    "\u2060\ufeff\u2028\u0085\U0001f600\U0001f44d\U0001f3fd\U0001f1e6\U0001f1ff\U00020000"
+    "\u0e01\u0e32\u1780\ue000\u0378"
+)
+
+
+def test_libunistring_loads_where_gettext_is_installed() -> None:
+    if shutil.which("msgcat") is None:
+        pytest.skip("GNU gettext is not installed")
+    assert NATIVE is not None  # msgcat links libunistring, so the library is there
+    assert linebreak.backend() == "libunistring"
+
+
+@needs_native
+@pytest.mark.parametrize("seed", range(4))
+def test_native_and_port_agree(seed: int) -> None:
+    assert NATIVE is not None
+    rnd = random.Random(seed)
+    for _ in range(4000):
+        text = "".join(rnd.choice(CHARS) for _ in range(rnd.randint(1, 160)))
+        width, col = rnd.randint(2, 80), rnd.randint(0, 12)
+        no_break = set(rnd.sample(range(len(text)), min(len(text), rnd.randint(0, 5))))
+        expected = linebreak._port(text, width, col, no_break)
+        assert NATIVE(text, width, col, no_break) == expected, (text, width, col, no_break)
+
+
+def test_breaks_fall_on_spaces_and_keep_lines_within_the_width() -> None:
+    text = "Azerbaijan thanks Pakistan for its support in the war over Nagorno-Karabakh."
+    cuts = linebreak.breaks(text, 30, 0)
+    lines = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    assert lines == [
+        "Azerbaijan thanks Pakistan ",
+        "for its support in the war ",
+        "over Nagorno-Karabakh.",
+    ]
+    assert linebreak.breaks(text, len(text), 0) == []
+    assert linebreak.breaks("x" * 100, 30, 0) == []  # no opportunity: one long line
