@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from test_poformat import HEADER, random_entry
 from tf_helpers import ROOT
 
+from transflow import poparse
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
 from transflow.poformat import format_catalog
@@ -113,3 +114,54 @@ def test_malformed_input_names_the_line(text: str, line: int, message: str) -> N
 def test_only_newline_ends_a_line() -> None:
     text = 'msgid "a\u2028b\x85c"\nmsgstr "d\x1ce"\n'
     assert parse(text, "x.po").entries[0].msgid == "a\u2028b\x85c"
+
+
+def _careful(text: str) -> Catalog:
+    return poparse._catalog(poparse._careful(text, "x.po"), "x.po")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.data())
+def test_fast_reader_reads_what_the_careful_one_reads(seed: int, data: st.DataObject) -> None:
+    """The whole-entry reader gives the line reader's catalog, line numbers included, or
+    hands over: on msgcat's layout, and on that layout with lines dropped, doubled,
+    indented or cut."""
+    rnd = random.Random(seed)
+    entries = {e.key: e for e in (random_entry(rnd, n) for n in range(60))}
+    text = format_catalog(Catalog(header=HEADER, entries=tuple(entries.values())))
+    fast = poparse._fast(text)
+    assert fast is not None
+    assert poparse._catalog(fast, "x.po") == _careful(text)
+    assert [e.line for e in fast] == [e.line for e in poparse._careful(text, "x.po")]
+    lines = text.split("\n")
+    for _ in range(5):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        change = data.draw(st.sampled_from(["drop", "double", "indent", "cut", "blank"]))
+        if change == "drop":
+            del lines[i]
+        elif change == "double":
+            lines.insert(i, lines[i])
+        elif change == "indent":
+            lines[i] = " " + lines[i]
+        elif change == "cut":
+            lines[i] = lines[i][: len(lines[i]) // 2]
+        else:
+            lines.insert(i, "")
+        mutated = "\n".join(lines)
+        fast = poparse._fast(mutated)
+        try:
+            careful = poparse._careful(mutated, "x.po")
+        except TransflowError:
+            assert fast is None or _raises(fast)
+            continue
+        if fast is not None:
+            assert fast == careful
+            assert [e.line for e in fast] == [e.line for e in careful]
+
+
+def _raises(entries: list[Entry]) -> bool:
+    try:
+        poparse._catalog(entries, "x.po")
+    except TransflowError:
+        return True
+    return False
