@@ -44,7 +44,7 @@ class Unit:
 
 def fold(text: str) -> str:
     """The msgid form of a source slice: line breaks and their indentation become one space."""
-    return _LINE_BREAK.sub(" ", text)
+    return _LINE_BREAK.sub(" ", text) if "\n" in text else text
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
