@@ -227,3 +227,23 @@ def test_outdated_ignores_another_editors_wrapping(project: Path) -> None:
     source = project / "source" / f"{DOC}.txt"
     source.write_text(source.read_text(encoding="utf-8") + "\n\nOne more.", encoding="utf-8")
     assert len(outdated(load(project))) == 4
+
+
+def test_template_is_made_anew_and_keeps_its_header(project: Path) -> None:
+    cli(project, "extract", "--lang", "az")
+    pot = project / "locales" / "templates" / f"{DOC}.pot"
+    template = polib.pofile(str(pot))
+    template.header = "Sample article.\nCopyright the publisher."
+    template.metadata["Report-Msgid-Bugs-To"] = "desk@example.org"
+    template[0].tcomment = "a comment nobody should write in a template"
+    template.append(polib.POEntry(msgid="A unit the document no longer has."))
+    template.save()
+    source = project / "source" / f"{DOC}.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n\nOne more.", encoding="utf-8")
+    assert cli(project, "extract", "--lang", "az").exit_code == 0
+    after = polib.pofile(str(pot))
+    assert after.header == "Sample article.\nCopyright the publisher."
+    assert after.metadata["Report-Msgid-Bugs-To"] == "desk@example.org"
+    assert [e.msgid for e in after] == [u["text"] for u in sample_units()] + ["One more."]
+    assert not after[0].tcomment and not after.obsolete_entries()
+    assert msgcat(pot) == pot.read_bytes()

@@ -79,20 +79,42 @@ def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
     )
 
 
-def read(path: Path) -> Catalog:
-    """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line."""
-    from transflow.poparse import parse
-
+def read_text(path: Path) -> str:
+    """A catalog file's text; not UTF-8 is a :class:`TransflowError` naming path:line."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise TransflowError("the catalog is not UTF-8", path, line) from None
-    return parse(text, path)
+
+
+def read(path: Path) -> Catalog:
+    """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line."""
+    return parse(read_text(path), path)
+
+
+def parse(text: str, path: Path) -> Catalog:
+    """The catalog in `text`, read from `path`."""
+    from transflow import poparse
+
+    return poparse.parse(text, path)
+
+
+def parse_header(text: str, path: Path) -> Catalog:
+    """Only the header of the catalog in `text`: what a template keeps when it is made
+    anew from its document. Read from the first entry alone when that is the header."""
+    first = text.split("\n\n", 1)[0]
+    try:
+        found = parse(first, path)
+    except TransflowError:
+        found = parse(text, path)  # not the usual layout: the whole file, errors and all
+    if not found.header and not found.header_comments:
+        found = parse(text, path)
+    return Catalog(found.header, found.header_comments, found.header_fuzzy)
 
 
 def render(catalog: Catalog) -> str:

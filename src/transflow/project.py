@@ -188,11 +188,14 @@ def update_catalogs(
     docs: Sequence[Document],
     state: _State | None,
     progress: Progress | None = None,
+    whole_templates: bool = False,
 ) -> list[Merged]:
     """Merge every document's units into its template and catalogs, in memory.
 
-    With a `state`, a document whose source and catalogs are as the last extract left
-    them is skipped unread.
+    A template is made anew from its document's units and keeps only the header of the
+    file it replaces (as xgettext does), so only that header is read, unless
+    `whole_templates` (`before` then holds the whole file). With a `state`, a document
+    whose source and catalogs are as the last extract left them is skipped unread.
     """
     merged: list[Merged] = []
     for done, doc in enumerate(docs, 1):
@@ -207,8 +210,13 @@ def update_catalogs(
             _, units = units_of(config, doc)
             template = catalog.template_entries(doc.name, units)
             for path, lang in targets:
-                old = path.read_text(encoding="utf-8") if path.exists() else None
-                existing = catalog.read(path) if old is not None else Catalog()
+                old = catalog.read_text(path) if path.exists() else None
+                if old is None:
+                    existing = Catalog()
+                elif lang is None and not whole_templates:
+                    existing = catalog.parse_header(old, path)  # the rest is made anew
+                else:
+                    existing = catalog.parse(old, path)
                 fields = catalog.header_fields(doc.stem, lang)
                 new = merge(template, existing, fields, config.fuzzy_threshold)
                 merged.append(Merged(path, doc, lang, new, old, existing if old else None))
@@ -245,7 +253,7 @@ def outdated(
     """The templates and catalogs whose content ``extract`` would change, missing ones
     included. Formatting alone (another editor's line wrapping) does not count."""
     langs = languages_of(config, languages)
-    merged = update_catalogs(config, langs, documents(config, only), None)
+    merged = update_catalogs(config, langs, documents(config, only), None, whole_templates=True)
     return [m.path for m in merged if m.before is None or m.catalog != m.before]
 
 
