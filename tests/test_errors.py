@@ -132,3 +132,23 @@ def test_two_processes_extracting_at_once_never_corrupt_a_catalog(project: Path)
         assert len(polib.pofile(str(path))) >= 30
     leftovers = [p for p in (project / "locales").rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(tmp_path: Path) -> None:
+    from transflow.errors import TransflowError
+    from transflow.files import project_lock
+
+    hold = (
+        "import sys, time; from pathlib import Path; from transflow.files import project_lock\n"
+        "with project_lock(Path(sys.argv[1])):\n"
+        "    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(tmp_path), "1.5"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with pytest.raises(TransflowError) as caught, project_lock(tmp_path, timeout=0.3):
+        pass
+    assert "another transflow process has held the project lock" in caught.value.message
+    with project_lock(tmp_path, timeout=30):  # waits for the holder to let go, then has it
+        assert holder.wait(timeout=30) == 0

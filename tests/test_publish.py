@@ -135,3 +135,37 @@ def test_alignment_maps_every_unit_with_offsets(project: Path) -> None:
         assert output[t["start"] : t["end"]] == t["text"]
         assert unit["published"] == (unit["status"] == "accepted")
     assert data["units"][12]["target"]["text"] == data["units"][12]["source"]["text"]
+
+
+def test_alignment_lines_are_what_json_dumps_writes() -> None:
+    from transflow.assembly import align
+    from transflow.project import Document
+    from transflow.publish import alignment
+    from transflow.segmentation import segment
+
+    text = (
+        'He said: "no\\\\way".\tShe wrote \u0001 a «Привет» (مرحبا) 😀.\n\n'
+        "A second\u2028paragraph\u00a0here. And\rmore.\n"
+    )
+    units = segment(text)
+    translations = {u.text: f'{u.text} → "перевод" \\ {i}' for i, u in enumerate(units) if i % 2}
+    _, placed = align(text, units, translations.get)
+    statuses = ["accepted" if p.translated else "untranslated" for p in placed]
+    doc = Document("a.txt", Path("/x/a.txt"))
+    written = alignment(doc, "ru", "a.txt", placed, statuses)
+    lines = written.split("\n")
+    rows = [
+        {
+            "position": p.unit.position,
+            "kind": p.unit.kind,
+            "status": status,
+            "published": p.translated,
+            "source": {"start": p.unit.start, "end": p.unit.end, "text": p.unit.text},
+            "target": {"start": p.start, "end": p.end, "text": p.text},
+        }
+        for p, status in zip(placed, statuses, strict=True)
+    ]
+    expected = [json.dumps(row, ensure_ascii=False) for row in rows]
+    assert len(rows) >= 4 and any(p.translated for p in placed)
+    assert [line.removesuffix(",") for line in lines[1:-2]] == expected
+    assert json.loads(written)["units"] == rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,21 +79,30 @@ def check_writable(folder: Path) -> None:
 
 @contextlib.contextmanager
 def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """One writer at a time per project; a second process waits, then gives up clearly."""
-    from filelock import FileLock, Timeout
+    """One writer at a time per project; a second process waits, then gives up clearly.
+
+    An advisory ``flock`` on ``.transflow/lock``: the kernel drops it when the holder
+    exits, however it exits, so a crash leaves no stale lock behind."""
+    import fcntl
 
     folder = root / ".transflow"
     check_writable(folder)
     folder.mkdir(exist_ok=True)
-    lock = FileLock(str(folder / "lock"))
+    path = folder / "lock"
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        lock.acquire(timeout=timeout)
-    except Timeout:
-        raise TransflowError(
-            f"another transflow process has held the project lock for {timeout:.0f} s",
-            folder / "lock",
-        ) from None
-    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise TransflowError(
+                        f"another transflow process has held the project lock for {timeout:.0f} s",
+                        path,
+                    ) from None
+                time.sleep(0.05)
         yield
     finally:
-        lock.release()
+        os.close(descriptor)  # releases the lock

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field, replace
 MACHINE_DRAFT = "machine translation: "
 MEMORY_DRAFT = "translation memory: "
 
+# Severities of QA findings, worst first.
+SEVERITIES = ("error", "warning", "info")
+
 
 @dataclass(frozen=True)
 class Entry:

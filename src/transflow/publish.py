@@ -114,29 +114,32 @@ def render_html(
 
 def _one_line(text: str) -> str:
     """Line breaks and indentation folded to spaces (HTML reflows); no-break spaces kept."""
-    return re.sub(r"[ \t\r\n]+", " ", text).strip(" ")
+    if "\n" in text or "\t" in text or "\r" in text or "  " in text:
+        text = _WHITESPACE.sub(" ", text)
+    return text.strip(" ")
+
+
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
+_quoted = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (as json.dumps does)
 
 
 def alignment(
     doc: Document, language: str, output: str, placed: Sequence[Placed], statuses: Sequence[str]
 ) -> str:
-    rows = [
-        {
-            "position": item.unit.position,
-            "kind": item.unit.kind,
-            "status": status,
-            "published": item.translated,
-            "source": {"start": item.unit.start, "end": item.unit.end, "text": item.unit.text},
-            "target": {"start": item.start, "end": item.end, "text": item.text},
-        }
-        for item, status in zip(placed, statuses, strict=True)
-    ]
-    # One unit a line: readable and diffable, and written by json's fast C encoder
-    # (indent= would use the slow pure-Python one).
+    """One JSON object: the document, language and output, and its units, one a line
+    (readable and diffable); each exactly as ``json.dumps(row, ensure_ascii=False)``."""
     head = json.dumps(
         {"document": doc.name, "language": language, "output": output}, ensure_ascii=False
     )
-    units = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    q = _quoted
+    units = ",\n".join(
+        f'{{"position": {q(item.unit.position)}, "kind": {q(item.unit.kind)}, '
+        f'"status": {q(status)}, "published": {"true" if item.translated else "false"}, '
+        f'"source": {{"start": {item.unit.start}, "end": {item.unit.end}, '
+        f'"text": {q(item.unit.text)}}}, '
+        f'"target": {{"start": {item.start}, "end": {item.end}, "text": {q(item.text)}}}}}'
+        for item, status in zip(placed, statuses, strict=True)
+    )
     return f'{head[:-1]}, "units": [\n{units}\n]}}\n'
 
 

@@ -55,7 +55,6 @@ from transflow.model import Catalog
 if TYPE_CHECKING:
     from transflow.config import Config
 
-SEVERITIES = ("error", "warning", "info")  # worst first
 Issue = tuple[str, str, str]  # (check, severity, message)
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog
+from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, SEVERITIES, Catalog
 from transflow.project import (
     Document,
     Written,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 REVIEW_DIR = "review"  # below the build folder
 UI_LANGUAGE = "en"  # the language of the page's own words
-SEVERITIES = ("error", "warning", "info")  # worst first
 STATUSES = {
     "accepted": "translated and accepted by a person",
     "draft": "machine or memory draft, awaiting review",

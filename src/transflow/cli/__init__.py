@@ -6,6 +6,7 @@ One module per group of commands; this one holds the top-level group, which turn
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,10 @@ def main(ctx: click.Context, project: Path | None) -> None:
     QA errors; 5 check --check found catalogs out of date; 130 translate
     interrupted (finished drafts saved; run it again to resume).
     """
+    # A run builds tens of thousands of small objects (catalog entries) that all live to
+    # its end; with the default thresholds the collector rescans them again and again
+    # (a fifth of an update's time). Cycles are rare here: collect far less often.
+    gc.set_threshold(100_000, 50, 1000)
     ctx.obj = project
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from transflow.cli.common import DOCS_ARGUMENT, LANG_OPTION, load_config, shown
-from transflow.qa import SEVERITIES
+from transflow.model import SEVERITIES
 
 EXIT_QA_ERRORS = 4
 EXIT_OUTDATED = 5
