@@ -27,7 +27,6 @@ _LINE = re.compile(
 )
 _UNESCAPE = re.compile(r"\\(.)")
 _QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # a quoted string, escapes included
-_CONTINUATION = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"\n')
 
 
 def _entry_pattern(mark: str, previous: str) -> re.Pattern[str]:
@@ -170,11 +169,6 @@ def _careful(text: str, path: Path | str) -> list[Entry]:
     return [item.entry() for item in built]
 
 
-def _strings(first: str, more: str) -> str:
-    """A string from its first piece and its continuation lines, unescaped."""
-    return _unescape(first + "".join(_CONTINUATION.findall(more)) if more else first)
-
-
 def _fast(text: str) -> list[Entry] | None:
     """Entry by entry, for the usual layout; None if `text` has any other."""
     if text[: text.find("\n") + 1].endswith("\r\n"):
@@ -184,47 +178,76 @@ def _fast(text: str) -> list[Entry] | None:
     entries: list[Entry] = []
     pos, line, end = 0, 1, len(text)
     while pos < end:
-        match = _ENTRY.match(text, pos) or _OBSOLETE.match(text, pos)
-        if match is None:
-            return None if text[pos:].strip("\n") else entries
-        comments, previous, msgid = match["comments"], match["previous"], match["msgid"]
-        builder = _Builder(0)
-        if comments:
-            for comment in comments[:-1].split("\n"):
-                _comment(builder, comment, comment.strip())
-        old: dict[str, str] = {}
-        for number, row in enumerate(previous[:-1].split("\n") if previous else ()):
-            row_match = _LINE.fullmatch(row)
-            if row_match is None:
-                return None
-            keyword = row_match["keyword"]
-            if keyword:
-                if keyword not in ("msgctxt", "msgid") or keyword in old:
-                    return None
-            elif not number:
-                return None
-            key = keyword or list(old)[-1]
-            old[key] = old.get(key, "") + row_match["string"]
-        line += text.count("\n", pos, match.start("msgid"))
+        match = _ENTRY.match(text, pos)
+        obsolete = match is None
+        if obsolete:
+            match = _OBSOLETE.match(text, pos)
+            if match is None:
+                return None if text[pos:].strip("\n") else entries
+        comments, previous = match["comments"], match["previous"]
+        translator: list[str] = []
+        extracted: list[str] = []
+        references: list[str] = []
+        flags: list[str] = []
+        for comment in comments[:-1].split("\n") if comments else ():
+            kind = comment[:2]  # as _comment(): the line starts with "#"
+            if kind == "#:":
+                references += comment[2:].split()
+            elif kind == "#,":
+                flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
+            elif kind == "#.":
+                extracted.append(comment[2:].strip())
+            else:
+                translator.append(comment[2:] if kind == "# " else comment[1:])
+        old = _previous(previous) if previous else {}
+        if old is None:
+            return None
+        split = '"\n#~ "' if obsolete else '"\n"'
+        strings = []
+        for name in ("msgctxt", "msgid", "msgstr"):
+            first, more = match[name], match[name + "_more"]
+            if more:
+                first += "".join(more[4 if obsolete else 1 : -2].split(split))
+            strings.append(first if first is None or "\\" not in first else _unescape(first))
+        msgid_start = match.start("msgid")
+        line += text.count("\n", pos, msgid_start)
         pos = match.end()
-        msgctxt = match["msgctxt"]
         entries.append(
             Entry(
-                msgid=_strings(msgid, match["msgid_more"]),
-                msgstr=_strings(match["msgstr"], match["msgstr_more"]),
-                msgctxt=None if msgctxt is None else _strings(msgctxt, match["msgctxt_more"]),
-                translator_comments=tuple(builder.translator),
-                extracted_comments=tuple(builder.extracted),
-                references=tuple(builder.references),
-                flags=tuple(builder.flags),
-                previous_msgid=_unescape(old["msgid"]) if "msgid" in old else None,
-                previous_msgctxt=_unescape(old["msgctxt"]) if "msgctxt" in old else None,
-                obsolete=match.re is _OBSOLETE,
+                msgid=strings[1],
+                msgstr=strings[2],
+                msgctxt=strings[0],
+                translator_comments=tuple(translator),
+                extracted_comments=tuple(extracted),
+                references=tuple(references),
+                flags=tuple(flags),
+                previous_msgid=old.get("msgid"),
+                previous_msgctxt=old.get("msgctxt"),
+                obsolete=obsolete,
                 line=line,
             )
         )
-        line += text.count("\n", match.start("msgid"), pos)
+        line += text.count("\n", msgid_start, pos)
     return entries
+
+
+def _previous(block: str) -> dict[str, str] | None:
+    """The previous strings (`#| msgid "..."` lines) of an entry; None: not the usual form."""
+    old: dict[str, str] = {}
+    key = None
+    for row in block[:-1].split("\n"):
+        match = _LINE.fullmatch(row)
+        if match is None:
+            return None
+        keyword = match["keyword"]
+        if keyword:
+            if keyword not in ("msgctxt", "msgid") or keyword in old:
+                return None
+            key = keyword
+        elif key is None:
+            return None
+        old[key] = old.get(key, "") + match["string"]
+    return {name: _unescape(value) for name, value in old.items()}
 
 
 def _catalog(found: list[Entry], path: Path | str) -> Catalog:

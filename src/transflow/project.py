@@ -7,7 +7,6 @@ stops a job before any file is touched.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -140,9 +139,8 @@ class _State:
         self.root = config.root
         self.path = config.root / STATE_FILE
         settings = [__version__, asdict(config.segmentation), config.fuzzy_threshold]
-        self.fingerprint = hashlib.sha256(
-            json.dumps([*settings, list(languages)], sort_keys=True).encode()
-        ).hexdigest()
+        # what the catalogs depend on besides the files: a change means a full run
+        self.fingerprint = json.dumps([*settings, list(languages)], sort_keys=True)
         self.before: dict[str, list[int] | None] = {}
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
