@@ -121,3 +121,10 @@ def render(catalog: Catalog) -> str:
     from transflow.poformat import format_catalog
 
     return format_catalog(catalog)
+
+
+def render_all(catalogs: Sequence[Catalog]) -> list[str]:
+    """:func:`render` of each, on two CPUs where there are two and the work is large."""
+    from transflow.poformat import format_catalogs
+
+    return format_catalogs(catalogs)

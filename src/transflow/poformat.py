@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from transflow.linebreak import breaks
 from transflow.model import Catalog, Entry
+from transflow.parallel import map_split
 
-__all__ = ["PAGE_WIDTH", "format_catalog"]
+__all__ = ["PAGE_WIDTH", "format_catalog", "format_catalogs"]
 
 PAGE_WIDTH = 79
 
@@ -181,6 +183,31 @@ def format_catalog(catalog: Catalog) -> str:
     """The PO/POT text of `catalog`, byte for byte what `msgcat` (default options, UTF-8) would
     print when given this file: same wrapping at the default page width, same escaping, same
     comment order, obsolete entries at the end as msgcat leaves them."""
+    return "\n".join(map(_block, _written(catalog)))
+
+
+def format_catalogs(catalogs: Sequence[Catalog]) -> list[str]:
+    """:func:`format_catalog` of each; large ones are shared out between two processes
+    (:mod:`transflow.parallel`), each printing one half of every catalog, so that a
+    template and its catalogs still share the work on the entries they have in common."""
+    lists = [_written(catalog) for catalog in catalogs]
+    if sum(map(len, lists)) < _SPLIT_ABOVE:
+        return ["\n".join(map(_block, entries)) for entries in lists]
+    halves = [[e[: len(e) // 2] for e in lists], [e[len(e) // 2 :] for e in lists]]
+    printed = [texts for part in map_split(_print, halves) for texts in part]
+    return ["\n".join(filter(None, pair)) for pair in zip(*printed, strict=True)]
+
+
+_SPLIT_ABOVE = 2000  # entries: below, a second process costs more than it saves
+
+
+def _print(jobs: Sequence[Sequence[Sequence[Entry]]]) -> list[list[str]]:
+    """For each job (a part of every catalog), the text of each part."""
+    return [["\n".join(map(_block, entries)) for entries in job] for job in jobs]
+
+
+def _written(catalog: Catalog) -> list[Entry]:
+    """The entries as written: the header first, obsolete ones last, empty obsolete dropped."""
     entries: list[Entry] = []
     if catalog.header or catalog.header_comments or catalog.header_fuzzy:
         header = "".join(f"{name}: {value}\n" for name, value in catalog.header)
@@ -188,7 +215,7 @@ def format_catalog(catalog: Catalog) -> str:
         entries.append(Entry("", header, translator_comments=catalog.header_comments, flags=flags))
     entries += [entry for entry in catalog.entries if not entry.obsolete]
     entries += [entry for entry in catalog.entries if entry.obsolete and entry.msgstr]
-    return "\n".join(map(_block, entries))
+    return entries
 
 
 @functools.lru_cache(maxsize=1 << 16)

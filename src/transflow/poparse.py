@@ -178,12 +178,10 @@ def _fast(text: str) -> list[Entry] | None:
     entries: list[Entry] = []
     pos, line, end = 0, 1, len(text)
     while pos < end:
-        match = _ENTRY.match(text, pos)
-        obsolete = match is None
-        if obsolete:
-            match = _OBSOLETE.match(text, pos)
-            if match is None:
-                return None if text[pos:].strip("\n") else entries
+        match = _ENTRY.match(text, pos) or _OBSOLETE.match(text, pos)
+        if match is None:
+            return None if text[pos:].strip("\n") else entries
+        obsolete = match.re is _OBSOLETE
         comments, previous = match["comments"], match["previous"]
         translator: list[str] = []
         extracted: list[str] = []
@@ -203,7 +201,7 @@ def _fast(text: str) -> list[Entry] | None:
         if old is None:
             return None
         split = '"\n#~ "' if obsolete else '"\n"'
-        strings = []
+        strings: list[str | None] = []
         for name in ("msgctxt", "msgid", "msgstr"):
             first, more = match[name], match[name + "_more"]
             if more:
@@ -214,8 +212,8 @@ def _fast(text: str) -> list[Entry] | None:
         pos = match.end()
         entries.append(
             Entry(
-                msgid=strings[1],
-                msgstr=strings[2],
+                msgid=strings[1] or "",
+                msgstr=strings[2] or "",
                 msgctxt=strings[0],
                 translator_comments=tuple(translator),
                 extracted_comments=tuple(extracted),

@@ -225,9 +225,11 @@ def update_catalogs(
 
 def write_catalogs(merged: Sequence[Merged], state: _State | None = None) -> list[Written]:
     """Write the catalogs whose text changed: all checked writable first, each atomically."""
+    catalogs = [item.catalog for item in merged if item.catalog is not None]
+    texts = iter(catalog.render_all(catalogs))
     plan: list[tuple[Merged, str | None]] = []
     for item in merged:
-        text = catalog.render(item.catalog) if item.catalog is not None else None
+        text = next(texts) if item.catalog is not None else None
         plan.append((item, None if text == item.old else text))
     for folder in {item.path.parent for item, text in plan if text is not None}:
         files.check_writable(folder)

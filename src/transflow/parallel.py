@@ -1,0 +1,84 @@
+"""Work on a second CPU: a task run in a forked process, its result sent back pickled.
+
+Jobs use it where the work splits into parts whose results are cheap to send (text, plain
+dicts): the halves of the catalogs to print, the HTML and alignment files of a build. A
+task runs in a child only when that can pay off: fork is available, the machine has a
+second CPU, no other thread runs in this process (forking one is unsafe), and
+``TRANSFLOW_JOBS`` is not ``1``. Otherwise, and whenever the child fails in any way, the
+task runs here, so a result (or the task's own exception) is what running it here gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+__all__ = ["background", "cpus", "map_split"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cpus() -> int:
+    """The CPUs transflow may use: this process's affinity, capped by TRANSFLOW_JOBS."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        available = os.cpu_count() or 1
+    setting = os.environ.get("TRANSFLOW_JOBS", "")
+    return max(1, min(available, int(setting))) if setting.isdigit() else available
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and cpus() > 1 and threading.active_count() == 1
+
+
+def background(task: Callable[[], T]) -> Callable[[], T]:
+    """Start `task` in a child process when it can pay off; the function returned gives
+    its result, waiting for the child (or running `task` here)."""
+    if not _can_fork():
+        return task
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()  # or the child would write this process's buffers again
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running any exit handler
+        os.close(reader)
+        status = 0
+        try:
+            data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
+            with open(writer, "wb") as channel:
+                channel.write(data)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(writer)
+
+    def result() -> T:
+        with open(reader, "rb") as channel:
+            data = channel.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return task()  # the child failed: the real result, or the real error, from here
+        value: T = pickle.loads(data)
+        return value
+
+    return result
+
+
+def map_split(function: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[R]:
+    """`function` applied to consecutive slices of `items`, one a CPU (at most two), the
+    first slice here and the others in children; the results in slice order."""
+    parts = min(cpus(), 2) if len(items) > 1 and _can_fork() else 1
+    size = -(-len(items) // parts)
+    slices = [items[i : i + size] for i in range(0, len(items), size)] or [items]
+    others = [background(functools.partial(function, part)) for part in slices[1:]]
+    return [function(slices[0]), *(other() for other in others)]
