@@ -247,3 +247,24 @@ def test_template_is_made_anew_and_keeps_its_header(project: Path) -> None:
     assert [e.msgid for e in after] == [u["text"] for u in sample_units()] + ["One more."]
     assert not after[0].tcomment and not after.obsolete_entries()
     assert msgcat(pot) == pot.read_bytes()
+
+
+def test_the_console_script_keeps_exit_codes_and_output(project: Path) -> None:
+    """`python -m transflow` ends with os._exit: what it prints and its exit code survive."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "transflow", "--project", str(project), *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    segments = run("segments", "--json", str(project / "source" / f"{DOC}.txt"))
+    assert segments.returncode == 0, segments.stderr
+    assert [json.loads(line)["text"] for line in segments.stdout.splitlines()] == [
+        u["text"] for u in sample_units()
+    ]
+    assert run("extract", "--lang", "az").returncode == 0
+    below = run("status", "--lang", "az", "--fail-under", "50")
+    assert below.returncode == 3 and "az" in below.stdout
+    missing = run("build", "--lang", "ur")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("transflow: error: ") and "no ur catalog" in missing.stderr
+    assert run("status", "--no-such-option").returncode == 2

@@ -1,3 +1,3 @@
-from transflow.cli import main
+from transflow.cli import run
 
-main(prog_name="transflow")
+run()

@@ -14,9 +14,10 @@ import contextlib
 import functools
 import os
 import pickle
+import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 __all__ = ["background", "cpus", "map_split"]
@@ -39,11 +40,14 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and cpus() > 1 and threading.active_count() == 1
 
 
-def background(task: Callable[[], T]) -> Callable[[], T]:
-    """Start `task` in a child process when it can pay off; the function returned gives
-    its result, waiting for the child (or running `task` here)."""
+@contextlib.contextmanager
+def background(task: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `task` in a child process when that can pay off. Inside the block, calling the
+    function given waits for the result (or runs `task` here); a child whose result was
+    not asked for is stopped when the block ends."""
     if not _can_fork():
-        return task
+        yield task
+        return
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()  # or the child would write this process's buffers again
@@ -54,24 +58,33 @@ def background(task: Callable[[], T]) -> Callable[[], T]:
         status = 0
         try:
             data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
-            with open(writer, "wb") as channel:
-                channel.write(data)
+            with open(writer, "wb") as out:
+                out.write(data)
         except BaseException:
             status = 1
         finally:
             os._exit(status)
     os.close(writer)
+    channel = open(reader, "rb")  # noqa: SIM115 (closed below, whatever happens)
+    done = False
 
     def result() -> T:
-        with open(reader, "rb") as channel:
-            data = channel.read()
+        nonlocal done
+        data = channel.read()
+        done = True
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
             return task()  # the child failed: the real result, or the real error, from here
         value: T = pickle.loads(data)
         return value
 
-    return result
+    try:
+        yield result
+    finally:
+        channel.close()
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
 def map_split(function: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[R]:
@@ -80,5 +93,9 @@ def map_split(function: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[
     parts = min(cpus(), 2) if len(items) > 1 and _can_fork() else 1
     size = -(-len(items) // parts)
     slices = [items[i : i + size] for i in range(0, len(items), size)] or [items]
-    others = [background(functools.partial(function, part)) for part in slices[1:]]
-    return [function(slices[0]), *(other() for other in others)]
+    with contextlib.ExitStack() as stack:
+        others = [
+            stack.enter_context(background(functools.partial(function, part)))
+            for part in slices[1:]
+        ]
+        return [function(slices[0]), *(other() for other in others)]

@@ -7,17 +7,18 @@ stops a job before any file is touched.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
-from transflow import __version__, catalog, files
+from transflow import __version__, catalog, files, parallel
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.merge import merge
 from transflow.model import Catalog
-from transflow.segmentation import Unit, segment
+from transflow.segmentation import Unit, fold, segment
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
 
 Progress = Callable[[int, int], None]
@@ -105,6 +106,32 @@ def output_path(config: Config, doc: Document, language: str) -> Path:
 def units_of(config: Config, doc: Document) -> tuple[str, tuple[Unit, ...]]:
     text = files.read_source(doc.path)
     return text, segment(text, config.segmentation)
+
+
+_BACKGROUND_ABOVE = 200_000  # characters: a smaller document is segmented when asked
+
+
+@contextlib.contextmanager
+def units_later(
+    config: Config, doc: Document, busy: bool = True
+) -> Iterator[Callable[[], tuple[str, tuple[Unit, ...]]]]:
+    """:func:`units_of`, the document split into sentences on another CPU while the caller
+    is `busy` (reading catalogs) when the document is large (:mod:`transflow.parallel`).
+    The child sends the units' positions back, and the units are rebuilt from them here."""
+    text = files.read_source(doc.path)
+    options = config.segmentation
+    if not busy or options.unit != "sentence" or len(text) < _BACKGROUND_ABOVE:
+        yield lambda: (text, segment(text, options))
+        return
+
+    def positions() -> list[tuple[int, int, str, int, int]]:
+        return [(u.block, u.index, u.kind, u.start, u.end) for u in segment(text, options)]
+
+    with parallel.background(positions) as spans:
+        yield lambda: (
+            text,
+            tuple(Unit(b, i, kind, fold(text[s:e]), s, e) for b, i, kind, s, e in spans()),
+        )
 
 
 def read_catalog(path: Path) -> Catalog | None:
@@ -205,16 +232,21 @@ def update_catalogs(
         else:
             if state is not None:
                 state.record(watched)
-            _, units = units_of(config, doc)
+            found: list[tuple[Path, str | None, str | None, Catalog]] = []
+            busy = any(path.exists() for path, _ in targets[1:])  # catalogs to read
+            with units_later(config, doc, busy) as later:
+                for path, lang in targets:
+                    old = catalog.read_text(path) if path.exists() else None
+                    if old is None:
+                        existing = Catalog()
+                    elif lang is None and not whole_templates:
+                        existing = catalog.parse_header(old, path)  # the rest is made anew
+                    else:
+                        existing = catalog.parse(old, path)
+                    found.append((path, lang, old, existing))
+                _, units = later()
             template = catalog.template_entries(doc.name, units)
-            for path, lang in targets:
-                old = catalog.read_text(path) if path.exists() else None
-                if old is None:
-                    existing = Catalog()
-                elif lang is None and not whole_templates:
-                    existing = catalog.parse_header(old, path)  # the rest is made anew
-                else:
-                    existing = catalog.parse(old, path)
+            for path, lang, old, existing in found:
                 fields = catalog.header_fields(doc.stem, lang)
                 new = merge(template, existing, fields, config.fuzzy_threshold)
                 merged.append(Merged(path, doc, lang, new, old, existing if old else None))

@@ -28,7 +28,7 @@ from pathlib import Path
 from transflow.assembly import Placed, align, separator_for
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import Entry
+from transflow.model import Catalog, Entry
 from transflow.project import (
     Document,
     Written,
@@ -37,7 +37,7 @@ from transflow.project import (
     output_path,
     po_path,
     read_catalog,
-    units_of,
+    units_later,
     write_files,
 )
 from transflow.segmentation import Unit
@@ -158,9 +158,13 @@ def build(
     outputs: list[Output] = []
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
-        text, units = units_of(config, doc)
-        for lang in langs:
-            files_, output = _localize(config, doc, lang, text, units, include, min_completion)
+        with units_later(config, doc) as later:
+            catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
+            text, units = later()
+        for lang, catalog in catalogs:
+            files_, output = _localize(
+                config, doc, lang, text, units, catalog, include, min_completion
+            )
             plan += files_
             outputs.append(output)
         if progress:
@@ -191,17 +195,12 @@ def _localize(
     lang: str,
     text: str,
     units: Sequence[Unit],
+    catalog: Catalog,
     include: bool,
     min_completion: float,
 ) -> tuple[list[tuple[Path, str]], Output]:
     """The files of one document in one language (none when under `min_completion`)."""
     path = output_path(config, doc, lang)
-    catalog = read_catalog(po_path(config, doc, lang))
-    if catalog is None:
-        raise TransflowError(
-            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
-            po_path(config, doc, lang),
-        )
     entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
     published = {t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)}
     output, placed = align(text, units, published.get, separator_for(lang))
@@ -236,6 +235,16 @@ def _localize(
         written=write,
         sha256=hashlib.sha256(output.encode()).hexdigest() if write else _digest(path),
     )
+
+
+def _catalog(config: Config, doc: Document, lang: str) -> Catalog:
+    found = read_catalog(po_path(config, doc, lang))
+    if found is None:
+        raise TransflowError(
+            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
+            po_path(config, doc, lang),
+        )
+    return found
 
 
 def _digest(path: Path) -> str | None:

@@ -7,9 +7,10 @@ One module per group of commands; this one holds the top-level group, which turn
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -84,3 +85,23 @@ for command in (
     import_group,
 ):
     main.add_command(command)
+
+
+def run() -> NoReturn:
+    """The console script: :func:`main`, then exit at once. A large job leaves hundreds of
+    thousands of objects that the interpreter would free one by one on its way out (a
+    tenth of a second on a 2 MB document); every file is closed and written by then."""
+    try:
+        main(prog_name="transflow")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            code = code or 1
+    os._exit(code or 0)
