@@ -28,7 +28,7 @@ _NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "my", "km", "bo"})
 _WORD = re.compile(r"[^ \t\r\n]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """A unit in the output: the text it got there, and where."""
 

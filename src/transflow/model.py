@@ -13,7 +13,7 @@ MEMORY_DRAFT = "translation memory: "
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One PO entry. Plural forms are not used for documents and not modelled."""
 
@@ -53,7 +53,7 @@ class Entry:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """A whole PO/POT file: header comments, header fields in order, entries in order."""
 

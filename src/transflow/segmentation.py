@@ -28,7 +28,7 @@ _FRONT_MATTER_MAX = 4
 _BYLINE_MAX_WORDS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     block: int  # 1-based block number in the document
     index: int  # 1-based unit number in its block
