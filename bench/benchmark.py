@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = REPO / "source" / "azerbaijan-pak-support.txt"
@@ -546,7 +547,7 @@ def _short(func: tuple[str, int, str]) -> str:
 _WRAPPERS = ("/click/", "transflow/__main__.py", "transflow/cli", "<string>")
 
 
-def _top(rows: list[tuple[tuple[str, int, str], tuple]], count: int) -> list[str]:
+def _top(rows: list[tuple[tuple[str, int, str], tuple[Any, ...]]], count: int) -> list[str]:
     lines = ["| ncalls | tottime (s) | cumtime (s) | function |", "|---:|---:|---:|---|"]
     for func, (cc, nc, tt, ct, _) in rows:
         if func[2] == "<built-in method builtins.exec>" or func[0].startswith("<frozen"):
