@@ -1,11 +1,12 @@
 """Work on a second CPU: a task run in a forked process, its result sent back pickled.
 
-Jobs use it where the work splits into parts whose results are cheap to send (text, plain
-dicts): the halves of the catalogs to print, the HTML and alignment files of a build. A
-task runs in a child only when that can pay off: fork is available, the machine has a
-second CPU, no other thread runs in this process (forking one is unsafe), and
-``TRANSFLOW_JOBS`` is not ``1``. Otherwise, and whenever the child fails in any way, the
-task runs here, so a result (or the task's own exception) is what running it here gives.
+Jobs use it where the work splits into parts whose results are cheap to send: the two
+halves of the catalogs to print (text), a large document's sentences found while its
+catalogs are read (positions). A task runs in a child only when that can pay off: fork is
+available, the machine has a second CPU, no other thread runs in this process (forking
+one is unsafe), and ``TRANSFLOW_JOBS`` is not ``1``. Otherwise, and whenever the child
+fails in any way, the task runs here, so a result (or the task's own exception) is what
+running it here gives.
 """
 
 from __future__ import annotations

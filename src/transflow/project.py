@@ -12,14 +12,16 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from transflow import __version__, catalog, files, parallel
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.merge import merge
 from transflow.model import Catalog
 from transflow.segmentation import Unit, fold, segment
-from transflow.status import Counts, ScoredDraft, count, scored_drafts
+
+if TYPE_CHECKING:
+    from transflow.status import Counts, ScoredDraft
 
 Progress = Callable[[int, int], None]
 STATE_FILE = ".transflow/extract-state.json"
@@ -222,6 +224,8 @@ def update_catalogs(
     `whole_templates` (`before` then holds the whole file). With a `state`, a document
     whose source and catalogs are as the last extract left them is skipped unread.
     """
+    from transflow.merge import merge
+
     merged: list[Merged] = []
     for done, doc in enumerate(docs, 1):
         targets: list[tuple[Path, str | None]] = [(template_path(config, doc), None)]
@@ -329,6 +333,8 @@ def status(
 ) -> tuple[list[Counts], list[ScoredDraft]]:
     """Completion figures per document and language, read from the catalogs, and the
     machine drafts awaiting review, least confident first."""
+    from transflow.status import count, scored_drafts
+
     langs = languages_of(config, languages)
     figures = []
     drafts: list[ScoredDraft] = []

@@ -83,24 +83,16 @@ def render_html(
 ) -> str:
     """The output as a standalone HTML page: front matter as headings, one <p> per block."""
     lang = html.escape(language.replace("_", "-"), quote=True)
-    blocks: dict[int, list[tuple[Placed, str]]] = {}
-    for item, status in zip(placed, statuses, strict=True):
-        blocks.setdefault(item.unit.block, []).append((item, status))
+    texts = _each(html.escape, [_one_line(item.text) for item in placed])
+    blocks: dict[int, tuple[str, list[str]]] = {}  # block -> its first unit's kind, spans
+    for item, status, text in zip(placed, statuses, texts, strict=True):
+        _, spans = blocks.setdefault(item.unit.block, (item.unit.kind, []))
+        spans.append(f'<span data-unit="{item.unit.position}" data-status="{status}">{text}</span>')
     body = []
-    for members in blocks.values():
-        kind = members[0][0].unit.kind
-        tag, attrs = {
-            "headline": ("h1", ""),
-            "deck": ("p", ' class="deck"'),
-            "byline": ("p", ' class="byline"'),
-        }.get(kind, ("p", ""))
-        spans = " ".join(
-            f'<span data-unit="{item.unit.position}" data-status="{status}">'
-            f"{html.escape(_one_line(item.text))}</span>"
-            for item, status in members
-        )
-        body.append(f"<{tag}{attrs}>{spans}</{tag}>")
-    title = html.escape(_one_line(placed[0].text) if placed else document)
+    for kind, spans in blocks.values():
+        tag, attrs = _TAGS.get(kind, ("p", ""))
+        body.append(f"<{tag}{attrs}>{' '.join(spans)}</{tag}>")
+    title = texts[0] if placed else html.escape(document)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}" dir="{direction(language)}">\n'
@@ -112,6 +104,16 @@ def render_html(
     )
 
 
+_TAGS = {"headline": ("h1", ""), "deck": ("p", ' class="deck"'), "byline": ("p", ' class="byline"')}
+
+
+def _each(escape: Callable[[str], str], texts: list[str]) -> list[str]:
+    """`escape` applied to each text, in one call on them all where that is safe: joined
+    by NUL, which neither escape changes and no catalog string holds."""
+    pieces = escape("\0".join(texts)).split("\0")
+    return pieces if len(pieces) == len(texts) else [escape(t) for t in texts]
+
+
 def _one_line(text: str) -> str:
     """Line breaks and indentation folded to spaces (HTML reflows); no-break spaces kept."""
     if "\n" in text or "\t" in text or "\r" in text or "  " in text:
@@ -120,25 +122,35 @@ def _one_line(text: str) -> str:
 
 
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
-_quoted = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (as json.dumps does)
+
+
+def _json_strings(texts: list[str]) -> list[str]:
+    """Each text as a JSON string, non-ASCII kept (as json.dumps(ensure_ascii=False))."""
+    quote = json.encoder.encode_basestring
+    # a NUL becomes \u0000; a text with a backslash before "u0000" makes an extra piece
+    pieces = quote("\0".join(texts))[1:-1].split("\\u0000")
+    if len(pieces) != len(texts):
+        return [quote(t) for t in texts]
+    return [f'"{piece}"' for piece in pieces]
 
 
 def alignment(
     doc: Document, language: str, output: str, placed: Sequence[Placed], statuses: Sequence[str]
 ) -> str:
     """One JSON object: the document, language and output, and its units, one a line
-    (readable and diffable); each exactly as ``json.dumps(row, ensure_ascii=False)``."""
+    (readable and diffable); each exactly as ``json.dumps(row, ensure_ascii=False)``.
+    Positions, kinds and statuses are plain ASCII words that JSON writes as they are."""
     head = json.dumps(
         {"document": doc.name, "language": language, "output": output}, ensure_ascii=False
     )
-    q = _quoted
+    sources = _json_strings([item.unit.text for item in placed])
+    targets = _json_strings([item.text for item in placed])
     units = ",\n".join(
-        f'{{"position": {q(item.unit.position)}, "kind": {q(item.unit.kind)}, '
-        f'"status": {q(status)}, "published": {"true" if item.translated else "false"}, '
-        f'"source": {{"start": {item.unit.start}, "end": {item.unit.end}, '
-        f'"text": {q(item.unit.text)}}}, '
-        f'"target": {{"start": {item.start}, "end": {item.end}, "text": {q(item.text)}}}}}'
-        for item, status in zip(placed, statuses, strict=True)
+        f'{{"position": "{item.unit.position}", "kind": "{item.unit.kind}", '
+        f'"status": "{status}", "published": {"true" if item.translated else "false"}, '
+        f'"source": {{"start": {item.unit.start}, "end": {item.unit.end}, "text": {source}}}, '
+        f'"target": {{"start": {item.start}, "end": {item.end}, "text": {target}}}}}'
+        for item, status, source, target in zip(placed, statuses, sources, targets, strict=True)
     )
     return f'{head[:-1]}, "units": [\n{units}\n]}}\n'
 
