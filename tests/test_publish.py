@@ -169,15 +169,3 @@ def test_alignment_lines_are_what_json_dumps_writes() -> None:
     assert len(rows) >= 4 and any(p.translated for p in placed)
     assert [line.removesuffix(",") for line in lines[1:-2]] == expected
     assert json.loads(written)["units"] == rows
-
-
-def test_texts_are_escaped_one_by_one_where_joining_them_is_ambiguous() -> None:
-    from html import escape
-
-    from transflow.publish import _each, _json_strings
-
-    plain = ["a <b>", "“c” & d", ""]
-    tricky = [*plain, "a literal \\u0000 here", "a NUL \0 here"]
-    for texts in (plain, tricky):
-        assert _json_strings(texts) == [json.dumps(t, ensure_ascii=False) for t in texts]
-        assert _each(escape, texts) == [escape(t) for t in texts]

@@ -83,7 +83,7 @@ def render_html(
 ) -> str:
     """The output as a standalone HTML page: front matter as headings, one <p> per block."""
     lang = html.escape(language.replace("_", "-"), quote=True)
-    texts = _each(html.escape, [_one_line(item.text) for item in placed])
+    texts = [html.escape(_one_line(item.text)) for item in placed]
     blocks: dict[int, tuple[str, list[str]]] = {}  # block -> its first unit's kind, spans
     for item, status, text in zip(placed, statuses, texts, strict=True):
         _, spans = blocks.setdefault(item.unit.block, (item.unit.kind, []))
@@ -107,13 +107,6 @@ def render_html(
 _TAGS = {"headline": ("h1", ""), "deck": ("p", ' class="deck"'), "byline": ("p", ' class="byline"')}
 
 
-def _each(escape: Callable[[str], str], texts: list[str]) -> list[str]:
-    """`escape` applied to each text, in one call on them all where that is safe: joined
-    by NUL, which neither escape changes and no catalog string holds."""
-    pieces = escape("\0".join(texts)).split("\0")
-    return pieces if len(pieces) == len(texts) else [escape(t) for t in texts]
-
-
 def _one_line(text: str) -> str:
     """Line breaks and indentation folded to spaces (HTML reflows); no-break spaces kept."""
     if "\n" in text or "\t" in text or "\r" in text or "  " in text:
@@ -124,14 +117,7 @@ def _one_line(text: str) -> str:
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
-def _json_strings(texts: list[str]) -> list[str]:
-    """Each text as a JSON string, non-ASCII kept (as json.dumps(ensure_ascii=False))."""
-    quote = json.encoder.encode_basestring
-    # a NUL becomes \u0000; a text with a backslash before "u0000" makes an extra piece
-    pieces = quote("\0".join(texts))[1:-1].split("\\u0000")
-    if len(pieces) != len(texts):
-        return [quote(t) for t in texts]
-    return [f'"{piece}"' for piece in pieces]
+_quoted = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (as json.dumps does)
 
 
 def alignment(
@@ -143,14 +129,14 @@ def alignment(
     head = json.dumps(
         {"document": doc.name, "language": language, "output": output}, ensure_ascii=False
     )
-    sources = _json_strings([item.unit.text for item in placed])
-    targets = _json_strings([item.text for item in placed])
+    q = _quoted
     units = ",\n".join(
         f'{{"position": "{item.unit.position}", "kind": "{item.unit.kind}", '
         f'"status": "{status}", "published": {"true" if item.translated else "false"}, '
-        f'"source": {{"start": {item.unit.start}, "end": {item.unit.end}, "text": {source}}}, '
-        f'"target": {{"start": {item.start}, "end": {item.end}, "text": {target}}}}}'
-        for item, status, source, target in zip(placed, statuses, sources, targets, strict=True)
+        f'"source": {{"start": {item.unit.start}, "end": {item.unit.end}, '
+        f'"text": {q(item.unit.text)}}}, '
+        f'"target": {{"start": {item.start}, "end": {item.end}, "text": {q(item.text)}}}}}'
+        for item, status in zip(placed, statuses, strict=True)
     )
     return f'{head[:-1]}, "units": [\n{units}\n]}}\n'
 
