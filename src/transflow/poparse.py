@@ -182,7 +182,7 @@ def _fast(text: str) -> list[Entry] | None:
         if match is None:
             return None if text[pos:].strip("\n") else entries
         obsolete = match.re is _OBSOLETE
-        comments, previous = match["comments"], match["previous"]
+        comments, previous, ctxt, ctxt_more, msgid, msgid_more, msgstr, msgstr_more = match.groups()
         translator: list[str] = []
         extracted: list[str] = []
         references: list[str] = []
@@ -200,29 +200,29 @@ def _fast(text: str) -> list[Entry] | None:
         old = _previous(previous) if previous else {}
         if old is None:
             return None
-        split = '"\n#~ "' if obsolete else '"\n"'
-        strings: list[str | None] = []
-        for name in ("msgctxt", "msgid", "msgstr"):
-            first, more = match[name], match[name + "_more"]
-            if more:
-                first += "".join(more[4 if obsolete else 1 : -2].split(split))
-            strings.append(first if first is None or "\\" not in first else _unescape(first))
-        msgid_start = match.start("msgid")
+        cut, split = (4, '"\n#~ "') if obsolete else (1, '"\n"')
+        if msgid_more:
+            msgid += "".join(msgid_more[cut:-2].split(split))
+        if msgstr_more:
+            msgstr += "".join(msgstr_more[cut:-2].split(split))
+        if ctxt_more:
+            ctxt += "".join(ctxt_more[cut:-2].split(split))
+        msgid_start = match.start(5)
         line += text.count("\n", pos, msgid_start)
         pos = match.end()
         entries.append(
             Entry(
-                msgid=strings[1] or "",
-                msgstr=strings[2] or "",
-                msgctxt=strings[0],
-                translator_comments=tuple(translator),
-                extracted_comments=tuple(extracted),
-                references=tuple(references),
-                flags=tuple(flags),
-                previous_msgid=old.get("msgid"),
-                previous_msgctxt=old.get("msgctxt"),
-                obsolete=obsolete,
-                line=line,
+                _unescape(msgid),
+                _unescape(msgstr),
+                None if ctxt is None else _unescape(ctxt),
+                tuple(translator),
+                tuple(extracted),
+                tuple(references),
+                tuple(flags),
+                old.get("msgid"),
+                old.get("msgctxt"),
+                obsolete,
+                line,
             )
         )
         line += text.count("\n", msgid_start, pos)
