@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import shutil
 import time
 from pathlib import Path
 
+import polib
 import pytest
 from test_poformat import HEADER, random_entry
+from tf_helpers import ROOT, SAMPLE, cli
 
 from transflow import parallel, poformat
 from transflow.errors import TransflowError
@@ -76,3 +80,64 @@ def test_a_child_whose_result_is_not_asked_for_is_stopped(tmp_path: Path) -> Non
             time.sleep(0.01)  # the job fails on another file meanwhile, say
     with pytest.raises(ProcessLookupError):
         os.kill(int(mark.read_text()), 0)  # gone, and reaped: not even a zombie
+
+
+def _large_project(root: Path) -> Path:
+    """A project whose one document (~300 kB, every sentence unique) is large enough for
+    the jobs to use a second CPU."""
+    blocks = SAMPLE.read_text(encoding="utf-8").split("\n\n")
+    body = [
+        re.sub(r"([.?!”])(\s|$)", rf" ({copy}.{number})\1\2", block)
+        for copy in range(70)
+        for number, block in enumerate(blocks[3:])
+    ]
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "big.txt").write_text("\n\n".join([*blocks[:3], *body]), "utf-8")
+    shutil.copy(ROOT / "transflow.toml", root)
+    return root
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for folder in ("locales", "build")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+@two_cpus
+def test_jobs_on_two_cpus_write_what_one_cpu_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Extract, update and build of a large document: byte for byte the same files with
+    TRANSFLOW_JOBS=1, and children were really used (forks counted)."""
+    forks = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    results = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("TRANSFLOW_JOBS", jobs)
+        root = _large_project(tmp_path / jobs)
+        assert cli(root, "extract", "--lang", "az").exit_code == 0
+        po = polib.pofile(str(root / "locales" / "az" / "big.po"))
+        for entry in po:
+            entry.msgstr = entry.msgid.upper()
+        po.save()
+        source = root / "source" / "big.txt"
+        text = source.read_text("utf-8")
+        source.write_text(text.replace("Pakistan", "Pakistan's people", 40), "utf-8")
+        assert cli(root, "extract", "--lang", "az").exit_code == 0  # an update
+        assert cli(root, "build", "--lang", "az").exit_code == 0
+        results[jobs] = _files(root)
+        assert (len(forks) > 0) == (jobs == "2")
+    assert results["1"] == results["2"]
+    po = polib.pofile(str(tmp_path / "2" / "locales" / "az" / "big.po"))
+    assert len(po) > 1500 and po.fuzzy_entries() and po.obsolete_entries()
