@@ -70,7 +70,7 @@ def align(
         targets = [_translated(u, translate) for u in members]
         out.write(text[position:start])
         if any(t is not None for t in targets):
-            if "\n" in text[start:end] and separator:
+            if separator and text.find("\n", start, end) >= 0:
                 _rewrap(out, text[start:end], members, targets, newline)
             else:
                 _block(out, text, start, end, members, targets, separator, newline)
@@ -115,19 +115,24 @@ def _block(
 ) -> None:
     cursor = start
     previous_changed = False
+    parts, placed, size = out.parts, out.placed, out.size  # out.write/place, inlined: hot
     for unit, target in zip(units, targets, strict=True):
         gap = text[cursor : unit.start]
         if cursor != start and not gap and (target is not None or previous_changed):
             gap = separator
-        out.write(gap)
         if target is None:
             written = text[unit.start : unit.end]
-        else:
+        elif "\n" in target:
             written = target.replace("\r\n", "\n").replace("\n", newline)
-        out.place(unit, written, target is not None)
-        out.write(written)
+        else:
+            written = target
+        size += len(gap)
+        placed.append(Placed(unit, written, size, size + len(written), target is not None))
+        parts += (gap, written)
+        size += len(written)
         previous_changed = target is not None
         cursor = unit.end
+    out.size = size
     out.write(text[cursor:end])
 
 

@@ -2,9 +2,9 @@
 
 Jobs use it where the work splits into parts whose results are cheap to send: the two
 halves of the catalogs to print (text), a large document's sentences found while its
-catalogs are read (positions). A task runs in a child only when that can pay off: fork is
-available, the machine has a second CPU, no other thread runs in this process (forking
-one is unsafe), and ``TRANSFLOW_JOBS`` is not ``1``. Otherwise, and whenever the child
+catalogs are read (positions). A task runs in a child only when that can pay off and is
+safe: on Linux, with a second CPU, when no other thread runs in this process (forking one
+is unsafe), and unless ``TRANSFLOW_JOBS`` is ``1``. Otherwise, and whenever the child
 fails in any way, the task runs here, so a result (or the task's own exception) is what
 running it here gives.
 """
@@ -38,7 +38,9 @@ def cpus() -> int:
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and cpus() > 1 and threading.active_count() == 1
+    # Linux only: on macOS some system libraries are not safe in a forked child
+    linux = sys.platform.startswith("linux")
+    return linux and cpus() > 1 and threading.active_count() == 1
 
 
 @contextlib.contextmanager

@@ -83,16 +83,21 @@ def render_html(
 ) -> str:
     """The output as a standalone HTML page: front matter as headings, one <p> per block."""
     lang = html.escape(language.replace("_", "-"), quote=True)
-    texts = [html.escape(_one_line(item.text)) for item in placed]
-    blocks: dict[int, tuple[str, list[str]]] = {}  # block -> its first unit's kind, spans
-    for item, status, text in zip(placed, statuses, texts, strict=True):
-        _, spans = blocks.setdefault(item.unit.block, (item.unit.kind, []))
-        spans.append(f'<span data-unit="{item.unit.position}" data-status="{status}">{text}</span>')
-    body = []
-    for kind, spans in blocks.values():
-        tag, attrs = _TAGS.get(kind, ("p", ""))
-        body.append(f"<{tag}{attrs}>{' '.join(spans)}</{tag}>")
-    title = texts[0] if placed else html.escape(document)
+    escape, one_line = html.escape, _one_line
+    body: list[str] = []
+    spans: list[str] = []  # of the block being written, whose first unit is of `kind`
+    block, kind = None, ""
+    for item, status in zip(placed, statuses, strict=True):
+        unit = item.unit
+        if unit.block != block:  # units come block by block
+            _paragraph(body, kind, spans)
+            block, kind, spans = unit.block, unit.kind, []
+        spans.append(
+            f'<span data-unit="{unit.block}.{unit.index}" data-status="{status}">'
+            f"{escape(one_line(item.text))}</span>"
+        )
+    _paragraph(body, kind, spans)
+    title = escape(one_line(placed[0].text) if placed else document)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}" dir="{direction(language)}">\n'
@@ -105,6 +110,13 @@ def render_html(
 
 
 _TAGS = {"headline": ("h1", ""), "deck": ("p", ' class="deck"'), "byline": ("p", ' class="byline"')}
+
+
+def _paragraph(body: list[str], kind: str, spans: list[str]) -> None:
+    """One block's element: a heading for the headline, a paragraph otherwise."""
+    if spans:
+        tag, attrs = _TAGS.get(kind, ("p", ""))
+        body.append(f"<{tag}{attrs}>{' '.join(spans)}</{tag}>")
 
 
 def _one_line(text: str) -> str:
@@ -131,12 +143,12 @@ def alignment(
     )
     q = _quoted
     units = ",\n".join(
-        f'{{"position": "{item.unit.position}", "kind": "{item.unit.kind}", '
-        f'"status": "{status}", "published": {"true" if item.translated else "false"}, '
-        f'"source": {{"start": {item.unit.start}, "end": {item.unit.end}, '
-        f'"text": {q(item.unit.text)}}}, '
+        f'{{"position": "{u.block}.{u.index}", "kind": "{u.kind}", "status": "{status}", '
+        f'"published": {"true" if item.translated else "false"}, '
+        f'"source": {{"start": {u.start}, "end": {u.end}, "text": {q(u.text)}}}, '
         f'"target": {{"start": {item.start}, "end": {item.end}, "text": {q(item.text)}}}}}'
         for item, status in zip(placed, statuses, strict=True)
+        for u in (item.unit,)
     )
     return f'{head[:-1]}, "units": [\n{units}\n]}}\n'
 
