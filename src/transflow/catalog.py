@@ -117,14 +117,9 @@ def parse_header(text: str, path: Path) -> Catalog:
     return Catalog(found.header, found.header_comments, found.header_fuzzy)
 
 
-def render(catalog: Catalog) -> str:
-    from transflow.poformat import format_catalog
-
-    return format_catalog(catalog)
-
-
 def render_all(catalogs: Sequence[Catalog]) -> list[str]:
-    """:func:`render` of each, on two CPUs where there are two and the work is large."""
+    """The PO text of each catalog, as msgcat prints it (:mod:`transflow.poformat`), on two
+    CPUs where there are two and the work is large."""
     from transflow.poformat import format_catalogs
 
     return format_catalogs(catalogs)
