@@ -135,6 +135,25 @@ def ensure_tools(tools: Tools, install: bool) -> Tools:
     return find_tools(tools.transflow)
 
 
+def compile_bytecode(tools: Tools) -> str:
+    """Byte-compile transflow's modules, as pip does when it installs a package: an editable
+    install has none until a first run writes them, and none ever where
+    PYTHONDONTWRITEBYTECODE is set (this workplace sets it), so every timed run would
+    compile every module again. The peers were installed by pip (or apt), compiled."""
+    where = subprocess.run(
+        [
+            str(tools.python),
+            "-c",
+            "import os, transflow; print(os.path.dirname(transflow.__file__))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run([str(tools.python), "-m", "compileall", "-q", where], check=True)
+    return where
+
+
 def _first_line(cmd: Cmd) -> str:
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -1052,6 +1071,9 @@ def report(
         "",
         "- Timings are wall time on a shared machine; expect ±10-20% between runs.",
         "- transflow fsyncs every file it writes (atomic replace); the peers do not.",
+        "- transflow's modules are byte-compiled before timing, as pip compiles an installed"
+        " package (and the peers' were): an editable install would otherwise compile them in"
+        " every run on a machine that sets PYTHONDONTWRITEBYTECODE.",
         "- po4a and txt2po cut the text into paragraphs; transflow's default unit is the"
         " sentence, which makes about three times as many entries.",
         "- On a large document transflow uses a second CPU when there is one"
@@ -1123,6 +1145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = {**machine(), "transflow tree": tree_state()}
     try:
         tools = ensure_tools(find_tools(args.transflow), args.install)
+        log(f"byte-compiled {compile_bytecode(tools)}")
         work = Path(tempfile.mkdtemp(prefix="transflow-bench-"))
         log(f"working in {work}")
         try:

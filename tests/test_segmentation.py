@@ -13,7 +13,7 @@ from transflow.segmentation import blocks, fold, segment
 def test_sample_article_units() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     units = segment(text)
-    assert [(u.block, u.index, u.kind, u.text) for u in units] == [
+    assert [(u.block, u.number, u.kind, u.text) for u in units] == [
         (u["block"], u["index"], u["kind"], u["text"]) for u in sample_units()
     ]
     for unit in units:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from transflow.segmentation import Unit, blocks
 
@@ -28,9 +28,10 @@ _NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "my", "km", "bo"})
 _WORD = re.compile(r"[^ \t\r\n]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A unit in the output: the text it got there, and where."""
+class Placed(NamedTuple):
+    """A unit in the output: the text it got there, and where. A named tuple rather than a
+    frozen dataclass: a large document has tens of thousands, and a tuple is made three
+    times faster."""
 
     unit: Unit
     text: str  # as written in the output (wrapping included)

@@ -44,11 +44,11 @@ def _can_fork() -> bool:
 
 
 @contextlib.contextmanager
-def background(task: Callable[[], T]) -> Iterator[Callable[[], T]]:
-    """Start `task` in a child process when that can pay off. Inside the block, calling the
-    function given waits for the result (or runs `task` here); a child whose result was
-    not asked for is stopped when the block ends."""
-    if not _can_fork():
+def background(task: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T]]:
+    """Start `task` in a child process when that can pay off (and `fork`). Inside the block,
+    calling the function given waits for the result (or runs `task` here); a child whose
+    result was not asked for is stopped when the block ends."""
+    if not fork or not _can_fork():
         yield task
         return
     for stream in (sys.stdout, sys.stderr):

@@ -8,23 +8,22 @@ stops a job before any file is touched.
 from __future__ import annotations
 
 import contextlib
-import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from transflow import __version__, catalog, files, parallel
+from transflow import cache, catalog, files, parallel
+from transflow.cache import ExtractState
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.model import Catalog
-from transflow.segmentation import Unit, fold, segment
+from transflow.segmentation import Unit, segment
 
 if TYPE_CHECKING:
     from transflow.status import Counts, ScoredDraft
 
 Progress = Callable[[int, int], None]
-STATE_FILE = ".transflow/extract-state.json"
 
 
 @dataclass(frozen=True)
@@ -110,30 +109,36 @@ def units_of(config: Config, doc: Document) -> tuple[str, tuple[Unit, ...]]:
     return text, segment(text, config.segmentation)
 
 
-_BACKGROUND_ABOVE = 200_000  # characters: a smaller document is segmented when asked
-
-
 @contextlib.contextmanager
 def units_later(
     config: Config, doc: Document, busy: bool = True
 ) -> Iterator[Callable[[], tuple[str, tuple[Unit, ...]]]]:
-    """:func:`units_of`, the document split into sentences on another CPU while the caller
-    is `busy` (reading catalogs) when the document is large (:mod:`transflow.parallel`).
-    The child sends the units' positions back, and the units are rebuilt from them here."""
+    """:func:`units_of`, for a large document read from :mod:`transflow.cache` when it was
+    split before, else split into sentences on another CPU while the caller is `busy`
+    (reading catalogs; :mod:`transflow.parallel`) and cached. The child sends the units'
+    positions back, and the units are rebuilt from them here."""
     text = files.read_source(doc.path)
     options = config.segmentation
-    if not busy or options.unit != "sentence" or len(text) < _BACKGROUND_ABOVE:
+    if len(text) < cache.UNITS_ABOVE:
         yield lambda: (text, segment(text, options))
         return
+    saved = cache.UnitsCache(config.root, doc.name, text, options)
+    found = saved.load()
+    if found is not None:
+        yield lambda: (text, found)
+        return
 
-    def positions() -> list[tuple[int, int, str, int, int]]:
-        return [(u.block, u.index, u.kind, u.start, u.end) for u in segment(text, options)]
+    def positions() -> list[cache.Span]:
+        return cache.spans_of(segment(text, options))
 
-    with parallel.background(positions) as spans:
-        yield lambda: (
-            text,
-            tuple(Unit(b, i, kind, fold(text[s:e]), s, e) for b, i, kind, s, e in spans()),
-        )
+    with parallel.background(positions, fork=busy and options.unit == "sentence") as spans:
+
+        def later() -> tuple[str, tuple[Unit, ...]]:
+            found = spans()
+            saved.save(found)
+            return text, cache.units_from(text, found)
+
+        yield later
 
 
 def read_catalog(path: Path) -> Catalog | None:
@@ -153,50 +158,6 @@ def languages_of(config: Config, requested: Sequence[str] = ()) -> tuple[str, ..
 # --- extract ---------------------------------------------------------------------------
 
 
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-class _State:
-    """Sizes and times of the files as the last extract left them, to skip unchanged work."""
-
-    def __init__(self, config: Config, languages: Sequence[str]) -> None:
-        self.root = config.root
-        self.path = config.root / STATE_FILE
-        settings = [__version__, asdict(config.segmentation), config.fuzzy_threshold]
-        # what the catalogs depend on besides the files: a change means a full run
-        self.fingerprint = json.dumps([*settings, list(languages)], sort_keys=True)
-        self.before: dict[str, list[int] | None] = {}
-        try:
-            saved = json.loads(self.path.read_text(encoding="utf-8"))
-            if saved.get("fingerprint") == self.fingerprint:
-                self.before = dict(saved["files"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
-        self.after = dict(self.before)
-
-    def key(self, path: Path) -> str:
-        return str(path.relative_to(self.root))
-
-    def unchanged(self, paths: Sequence[Path]) -> bool:
-        stats = [_stat(p) for p in paths]
-        pairs = zip(paths, stats, strict=True)
-        return all(stats) and all(self.before.get(self.key(p)) == s for p, s in pairs)
-
-    def record(self, paths: Iterable[Path]) -> None:
-        for path in paths:
-            self.after[self.key(path)] = _stat(path)
-
-    def save(self) -> None:
-        if self.after != self.before:
-            data = {"fingerprint": self.fingerprint, "files": self.after}
-            files.write_atomic(self.path, json.dumps(data, indent=0))
-
-
 @dataclass(frozen=True)
 class Merged:
     """A catalog brought up to date with its document, not yet written."""
@@ -213,7 +174,7 @@ def update_catalogs(
     config: Config,
     languages: Sequence[str],
     docs: Sequence[Document],
-    state: _State | None,
+    state: ExtractState | None,
     progress: Progress | None = None,
     whole_templates: bool = False,
 ) -> list[Merged]:
@@ -259,7 +220,7 @@ def update_catalogs(
     return merged
 
 
-def write_catalogs(merged: Sequence[Merged], state: _State | None = None) -> list[Written]:
+def write_catalogs(merged: Sequence[Merged], state: ExtractState | None = None) -> list[Written]:
     """Write the catalogs whose text changed: all checked writable first, each atomically."""
     catalogs = [item.catalog for item in merged if item.catalog is not None]
     texts = iter(catalog.render_all(catalogs))
@@ -320,7 +281,7 @@ def extract(
     langs = languages_of(config, languages)
     docs = documents(config, only)
     with files.project_lock(config.root):
-        state = _State(config, langs)
+        state = ExtractState(config, langs)
         merged = update_catalogs(config, langs, docs, state, progress)
         return write_catalogs(merged, state)
 

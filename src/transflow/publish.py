@@ -93,7 +93,7 @@ def render_html(
             _paragraph(body, kind, spans)
             block, kind, spans = unit.block, unit.kind, []
         spans.append(
-            f'<span data-unit="{unit.block}.{unit.index}" data-status="{status}">'
+            f'<span data-unit="{unit.block}.{unit.number}" data-status="{status}">'
             f"{escape(one_line(item.text))}</span>"
         )
     _paragraph(body, kind, spans)
@@ -143,7 +143,7 @@ def alignment(
     )
     q = _quoted
     units = ",\n".join(
-        f'{{"position": "{u.block}.{u.index}", "kind": "{u.kind}", "status": "{status}", '
+        f'{{"position": "{u.block}.{u.number}", "kind": "{u.kind}", "status": "{status}", '
         f'"published": {"true" if item.translated else "false"}, '
         f'"source": {{"start": {u.start}, "end": {u.end}, "text": {q(u.text)}}}, '
         f'"target": {{"start": {item.start}, "end": {item.end}, "text": {q(item.text)}}}}}'

@@ -124,7 +124,7 @@ def _e(text: object) -> str:
 
 
 def _anchor(unit: Unit) -> str:
-    return f"unit-{unit.block}-{unit.index}"
+    return f"unit-{unit.block}-{unit.number}"
 
 
 def _badge(kind: str, label: str) -> str:

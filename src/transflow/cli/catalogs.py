@@ -83,7 +83,9 @@ def segments(ctx: click.Context, file: Path, as_json: bool, unit: str | None) ->
         options = replace(options, unit=unit)
     for item in segment(read_source(file), options):
         if as_json:
-            click.echo(json.dumps(asdict(item), ensure_ascii=False))
+            row = {"block": item.block, "index": item.number, "kind": item.kind}
+            row |= {"text": item.text, "start": item.start, "end": item.end}
+            click.echo(json.dumps(row, ensure_ascii=False))
         else:
             click.echo(f"{item.position:>6} {item.kind:9} {item.text}")
 
