@@ -261,12 +261,13 @@ def write_files(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Writte
     with files.project_lock(config.root):
         for folder in {path.parent for path, _ in plan}:
             files.check_writable(folder)
-        for path, data in plan:
+        for path, text in plan:
+            data = text.encode("utf-8")
             old = path.read_bytes() if path.exists() else None
-            if old == data.encode("utf-8"):
+            if old == data:
                 written.append(Written(path, "unchanged"))
                 continue
-            files.write_atomic(path, data)
+            files.write_atomic_bytes(path, data)
             written.append(Written(path, "updated" if old is not None else "created"))
     return written
 
