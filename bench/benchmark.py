@@ -381,22 +381,53 @@ def _once(cmd: Cmd, cwd: Path, env: dict[str, str] | None = None) -> float:
     return elapsed
 
 
-def timed(cmd: Cmd, cwd: Path, repeat: int, prepare: Callable[[], None] | None = None) -> Timing:
-    """`repeat` runs from the same starting state. transflow is also timed on one CPU
-    (TRANSFLOW_JOBS=1), in turns with the normal runs so that both see the same machine."""
-    shown = [Path(cmd[0]).name, *cmd[1:]]
-    timing = Timing(shlex.join(shown), [])
-    one_cpu = shown[0] == "transflow" and shown[1:2] != ["--help"]
-    for _ in range(repeat):
-        if prepare:
-            prepare()
-        timing.samples.append(_once(cmd, cwd))
-        if one_cpu:
-            if prepare:
-                prepare()
-            timing.one_cpu.append(_once(cmd, cwd, {**os.environ, "TRANSFLOW_JOBS": "1"}))
-    extra = f" (1 CPU: {statistics.median(timing.one_cpu):.3f} s)" if timing.one_cpu else ""
-    log(f"  {timing.median:8.3f} s{extra}  {shlex.join(shown)}  (cwd {cwd.name})")
+Prepare = Callable[[], None] | None
+
+
+class Rounds:
+    """Commands timed in turns, run by run (A, B, C, A, B, C, ...), each from the same
+    starting state: a shared machine whose speed drifts during a measure then slows them
+    all alike, and the ratios between them hold. transflow is also timed on one CPU
+    (TRANSFLOW_JOBS=1), right after each of its normal runs."""
+
+    def __init__(self, repeat: int) -> None:
+        self.repeat = repeat
+        self.jobs: list[tuple[Timing, Cmd, Path, Prepare, bool]] = []
+
+    def add(self, cmd: Cmd, cwd: Path, prepare: Prepare = None) -> Timing:
+        """A command to time; its Timing is filled by :meth:`run`."""
+        shown = [Path(cmd[0]).name, *cmd[1:]]
+        timing = Timing(shlex.join(shown), [])
+        one_cpu = shown[0] == "transflow" and shown[1:2] != ["--help"]
+        self.jobs.append((timing, cmd, cwd, prepare, one_cpu))
+        return timing
+
+    def peer(
+        self, available: str | None, cmd: Callable[[str], Cmd], cwd: Path, prepare: Prepare = None
+    ) -> Timing | None:
+        """:meth:`add` for a peer's command; None when the peer is not installed."""
+        return None if available is None else self.add(cmd(available), cwd, prepare)
+
+    def run(self) -> None:
+        for _ in range(self.repeat):
+            for timing, cmd, cwd, prepare, one_cpu in self.jobs:
+                if prepare:
+                    prepare()
+                timing.samples.append(_once(cmd, cwd))
+                if one_cpu:
+                    if prepare:
+                        prepare()
+                    timing.one_cpu.append(_once(cmd, cwd, {**os.environ, "TRANSFLOW_JOBS": "1"}))
+        for timing, _, cwd, _, _ in self.jobs:
+            extra = f" (1 CPU: {statistics.median(timing.one_cpu):.3f} s)" if timing.one_cpu else ""
+            log(f"  {timing.median:8.3f} s{extra}  {timing.command}  (cwd {cwd.name})")
+
+
+def timed(cmd: Cmd, cwd: Path, repeat: int, prepare: Prepare = None) -> Timing:
+    """One command timed `repeat` times (see :class:`Rounds`)."""
+    rounds = Rounds(repeat)
+    timing = rounds.add(cmd, cwd, prepare)
+    rounds.run()
     return timing
 
 
@@ -634,18 +665,6 @@ class Options:
     profile: bool
 
 
-def _peer(
-    available: str | None,
-    cmd: Callable[[str], Cmd],
-    cwd: Path,
-    repeat: int,
-    prepare: Callable[[], None] | None = None,
-) -> Timing | None:
-    if available is None:
-        return None
-    return timed(cmd(available), cwd, repeat, prepare)
-
-
 def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row], dict[str, str]]:
     tf = str(tools.transflow)
     repeat = opts.repeat
@@ -673,19 +692,20 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
 
     # 1. extract, sentence units, fresh
     log("extract, sentence units, fresh")
-    tf_sentence = timed(
-        [tf, "extract", "--lang", "az", "-q"], run_dir, repeat, restore(sentence, run_dir)
+    rounds = Rounds(repeat)
+    tf_sentence = rounds.add(
+        [tf, "extract", "--lang", "az", "-q"], run_dir, restore(sentence, run_dir)
     )
-    pot = (run_dir / "locales" / "templates" / "corpus.pot").read_text(encoding="utf-8")
-    sentence_units = len(re.findall(r"^msgid ", pot, re.MULTILINE)) - 1  # less the header
-    facts["corpus"] += f", {sentence_units} distinct sentence units"
-    po4a_fresh = _peer(
+    po4a_fresh = rounds.peer(
         tools.po4a_updatepo,
         lambda exe: [exe, "-f", "text", "-m", "corpus.txt", "-p", "az.po", "-M", "UTF-8"],
         inputs,
-        repeat,
         removing(inputs / "az.po"),
     )
+    rounds.run()
+    pot = (run_dir / "locales" / "templates" / "corpus.pot").read_text(encoding="utf-8")
+    sentence_units = len(re.findall(r"^msgid ", pot, re.MULTILINE)) - 1  # less the header
+    facts["corpus"] += f", {sentence_units} distinct sentence units"
     rows.append(
         Row(
             "extract, sentence units, 1 language, fresh",
@@ -700,19 +720,19 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
 
     # 2. extract, paragraph units, fresh
     log("extract, paragraph units, fresh")
-    tf_paragraph = timed(
+    rounds = Rounds(repeat)
+    tf_paragraph = rounds.add(
         [tf, "extract", "--unit", "paragraph", "--lang", "az", "-q"],
         run_dir,
-        repeat,
         restore(sentence, run_dir),
     )
-    txt2po = _peer(
+    txt2po = rounds.peer(
         tools.txt2po,
         lambda exe: [exe, "--progress", "none", "-i", "corpus.txt", "-o", "corpus.po"],
         inputs,
-        repeat,
         removing(inputs / "corpus.po"),
     )
+    rounds.run()
     rows.append(
         Row(
             "extract, paragraph units, 1 language, fresh",
@@ -747,41 +767,27 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
     # 3-6. build
     log("build")
     build_cmd = [tf, "build", "--lang", "az", "-q"]
-    tf_build = timed(build_cmd, sentence, repeat, removing(sentence / "build"))
-    tf_build_para = timed(build_cmd, paragraph, repeat, removing(paragraph / "build"))
-    tf_build_empty = timed(build_cmd, empty_sentence, repeat, removing(empty_sentence / "build"))
-    built = (sentence / "build" / "az" / "corpus.txt").read_text(encoding="utf-8")
-    if built == text or "AZERBAIJAN" not in built:
-        raise BenchError("transflow build did not use the filled catalog")
+    rounds = Rounds(repeat)
+    tf_build = rounds.add(build_cmd, sentence, removing(sentence / "build"))
+    tf_build_para = rounds.add(build_cmd, paragraph, removing(paragraph / "build"))
+    tf_build_empty = rounds.add(build_cmd, empty_sentence, removing(empty_sentence / "build"))
 
-    def po2txt(po: str) -> Callable[[str], Cmd]:
-        return lambda exe: [
-            exe,
-            "--progress",
-            "none",
-            "-t",
-            "corpus.txt",
-            "-i",
-            po,
-            "-o",
-            "out.txt",
-        ]
+    def po2txt(po: str, out: str) -> Callable[[str], Cmd]:
+        return lambda exe: [exe, "--progress", "none", "-t", "corpus.txt", "-i", po, "-o", out]
 
-    po2txt_filled = _peer(
+    po2txt_filled = rounds.peer(
         tools.po2txt if tools.txt2po else None,
-        po2txt("tt-filled.po"),
+        po2txt("tt-filled.po", "out.txt"),
         peers,
-        repeat,
         removing(peers / "out.txt"),
     )
-    po2txt_empty = _peer(
+    po2txt_empty = rounds.peer(
         tools.po2txt if tools.txt2po else None,
-        po2txt("tt-empty.po"),
+        po2txt("tt-empty.po", "out-empty.txt"),
         peers,
-        repeat,
-        removing(peers / "out.txt"),
+        removing(peers / "out-empty.txt"),
     )
-    po4a_translate = _peer(
+    po4a_translate = rounds.peer(
         tools.po4a_translate if tools.po4a_updatepo else None,
         lambda exe: [
             exe,
@@ -801,9 +807,12 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
             "0",
         ],
         peers,
-        repeat,
         removing(peers / "out-po4a.txt"),
     )
+    rounds.run()
+    built = (sentence / "build" / "az" / "corpus.txt").read_text(encoding="utf-8")
+    if built == text or "AZERBAIJAN" not in built:
+        raise BenchError("transflow build did not use the filled catalog")
     rows.append(
         Row(
             "build, sentence units, every msgstr filled",
@@ -849,24 +858,35 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
     updated = work / "corpus-updated"
     shutil.copytree(sentence, updated)
     shutil.copy2(inputs / "corpus-changed.txt", updated / "source" / "corpus.txt")
-    tf_update = timed(
-        [tf, "extract", "--lang", "az", "-q"], run_dir, repeat, restore(updated, run_dir)
-    )
+    # msgmerge gets the template the update makes: made once, untimed
+    restore(updated, run_dir)()
+    run([tf, "extract", "--lang", "az", "-q"], run_dir)
     merge_dir = work / "msgmerge"
     merge_dir.mkdir()
     shutil.copy2(updated / "locales" / "az" / "corpus.po", merge_dir / "old.po")
     shutil.copy2(run_dir / "locales" / "templates" / "corpus.pot", merge_dir / "new.pot")
+    shutil.copy2(inputs / "corpus-changed.txt", peers / "corpus-changed.txt")
+    rounds = Rounds(repeat)
+    tf_update = rounds.add(
+        [tf, "extract", "--lang", "az", "-q"], run_dir, restore(updated, run_dir)
+    )
+    msgmerge = rounds.peer(
+        tools.msgmerge,
+        lambda exe: [exe, "--quiet", "--previous", "old.po", "new.pot", "-o", "out.po"],
+        merge_dir,
+        removing(merge_dir / "out.po"),
+    )
+    po4a_update = rounds.peer(
+        tools.po4a_updatepo,
+        lambda exe: [exe, "-f", "text", "-m", "corpus-changed.txt", "-M", "UTF-8", "-p", "az.po"],
+        peers,
+        restore(peers / "po4a-filled.po", peers / "az.po"),
+    )
+    rounds.run()
     fuzzy = (run_dir / "locales" / "az" / "corpus.po").read_text(encoding="utf-8")
     facts["update"] = (
         f"{sum(1 for i in range(len(paragraphs)) if i % 7 == 6)} paragraphs changed; "
         f"transflow's az.po afterwards has {fuzzy.count('#, fuzzy')} fuzzy entries"
-    )
-    msgmerge = _peer(
-        tools.msgmerge,
-        lambda exe: [exe, "--quiet", "--previous", "old.po", "new.pot", "-o", "out.po"],
-        merge_dir,
-        repeat,
-        removing(merge_dir / "out.po"),
     )
     rows.append(
         Row(
@@ -879,25 +899,6 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
             notes=["msgmerge gets transflow's old az.po and the new template transflow makes"],
         )
     )
-    po4a_update = None
-    if tools.po4a_updatepo:
-        shutil.copy2(inputs / "corpus-changed.txt", peers / "corpus-changed.txt")
-        po4a_update = timed(
-            [
-                tools.po4a_updatepo,
-                "-f",
-                "text",
-                "-m",
-                "corpus-changed.txt",
-                "-M",
-                "UTF-8",
-                "-p",
-                "az.po",
-            ],
-            peers,
-            repeat,
-            restore(peers / "po4a-filled.po", peers / "az.po"),
-        )
     rows.append(
         Row(
             "update after 1 paragraph in 7 changed",
@@ -1044,7 +1045,9 @@ def report(
         "",
         f"Date: {started:%Y-%m-%d %H:%M} UTC. Medians of {opts.repeat} runs "
         "(`--help`: at least 10; n=… where fewer), wall time of the whole process, "
-        "in seconds. Speed-up above 1 means transflow is faster.",
+        "in seconds. Speed-up above 1 means transflow is faster. The commands of a measure"
+        " run in turns, run by run (transflow, transflow on one CPU, each peer; again), so"
+        " that a drift in the shared machine's speed affects them alike.",
         "",
         table(rows, opts.repeat),
         "",
