@@ -1073,7 +1073,8 @@ def report(
         "## Caveats",
         "",
         "- Timings are wall time on a shared machine; expect ±10-20% between runs.",
-        "- transflow fsyncs every file it writes (atomic replace); the peers do not.",
+        "- transflow writes every file atomically (a temporary file, then a rename) and"
+        " fsyncs the catalogs before the rename; the peers do neither.",
         "- transflow's modules are byte-compiled before timing, as pip compiles an installed"
         " package (and the peers' were): an editable install would otherwise compile them in"
         " every run on a machine that sets PYTHONDONTWRITEBYTECODE.",

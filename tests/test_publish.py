@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
+import pytest
 from tf_helpers import SAMPLE, cli
 
 DOC = "azerbaijan-pak-support"
@@ -169,3 +171,24 @@ def test_alignment_lines_are_what_json_dumps_writes() -> None:
     assert len(rows) >= 4 and any(p.translated for p in placed)
     assert [line.removesuffix(",") for line in lines[1:-2]] == expected
     assert json.loads(written)["units"] == rows
+
+
+def test_catalogs_reach_the_disk_before_the_rename_and_build_outputs_do_not(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fsync for what people wrote; not for what a rerun makes again."""
+    root = project
+    synced: list[int] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert cli(root, "extract").exit_code == 0
+    assert len(synced) == 4  # the template and three catalogs
+    synced.clear()
+    assert cli(root, "build").exit_code == 0
+    assert (root / "build" / "az" / f"{DOC}.txt.html").exists()
+    assert synced == []

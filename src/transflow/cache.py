@@ -71,7 +71,7 @@ class ExtractState:
     def save(self) -> None:
         if self.after != self.before:
             data = {"fingerprint": self.fingerprint, "files": self.after}
-            files.write_atomic(self.path, json.dumps(data, indent=0))
+            files.write_atomic(self.path, json.dumps(data, indent=0), durable=False)
 
 
 class UnitsCache:
@@ -118,7 +118,7 @@ class UnitsCache:
         codes = {kind: code for code, kind in enumerate(KINDS)}
         numbers = array("q", [n for b, i, k, s, e in spans for n in (b, i, codes[k], s, e)])
         with contextlib.suppress(OSError):
-            files.write_atomic_bytes(self.path, self.header + numbers.tobytes())
+            files.write_atomic_bytes(self.path, self.header + numbers.tobytes(), durable=False)
 
 
 def spans_of(units: Iterable[Unit]) -> list[Span]:

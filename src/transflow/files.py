@@ -50,20 +50,26 @@ def _temporary(folder: Path, name: str) -> tuple[int, Path]:
             continue
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Replace `path` with `data` all at once: readers see the old file or the new one."""
-    write_atomic_bytes(path, data.encode("utf-8"))
+def write_atomic(path: Path, data: str, durable: bool = True) -> None:
+    """Replace `path` with `data` all at once: readers see the old file or the new one.
+
+    `durable`: the data reaches the disk (fsync) before it replaces the old file, so a
+    crash leaves the old file or the new one, never an empty one, whatever the file
+    system. For what people wrote (catalogs, settings). Files that a rerun makes again
+    (build outputs, caches) skip it: it costs about 25 ms a build of a 2 MB document."""
+    write_atomic_bytes(path, data.encode("utf-8"), durable)
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
+def write_atomic_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """:func:`write_atomic` for bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _temporary(path.parent, path.name)
     try:
         with open(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:

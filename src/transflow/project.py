@@ -256,7 +256,8 @@ def outdated(
 
 def write_files(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Written]:
     """Write each (path, text) whose bytes changed, under the project lock; every folder
-    is checked writable first, and each file is written atomically."""
+    is checked writable first, and each file is written atomically. For generated files
+    (build outputs, review pages), which a rerun makes again: they are not fsynced."""
     written = []
     with files.project_lock(config.root):
         for folder in {path.parent for path, _ in plan}:
@@ -267,7 +268,7 @@ def write_files(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Writte
             if old == data:
                 written.append(Written(path, "unchanged"))
                 continue
-            files.write_atomic_bytes(path, data)
+            files.write_atomic_bytes(path, data, durable=False)
             written.append(Written(path, "updated" if old is not None else "created"))
     return written
 
