@@ -165,3 +165,10 @@ def _raises(entries: list[Entry]) -> bool:
     except TransflowError:
         return True
     return False
+
+
+def test_entries_are_equal_whatever_their_line() -> None:
+    a, b = Entry("x", "y", line=3), Entry("x", "y", line=9)
+    assert a == b and not a != b and hash(a) == hash(b)
+    assert a != Entry("x", "z", line=3) and a != Entry("x", "y", flags=("fuzzy",), line=3)
+    assert a != tuple(a)  # an entry is not a plain tuple

@@ -65,19 +65,23 @@ def align(
     for unit in units:
         by_block.setdefault(unit.block, []).append(unit)
     out = _Output()
+    placed = out.placed
     position = 0
     for number, (start, end) in enumerate(blocks(text), 1):
         members = by_block.get(number, [])
         targets = [_translated(u, translate) for u in members]
         out.write(text[position:start])
-        if any(t is not None for t in targets):
+        if targets.count(None) < len(targets):
             if separator and text.find("\n", start, end) >= 0:
                 _rewrap(out, text[start:end], members, targets, newline)
             else:
                 _block(out, text, start, end, members, targets, separator, newline)
-        else:
-            for unit in members:
-                out.place(unit, text[unit.start : unit.end], False, out.size + unit.start - start)
+        else:  # copied as it is
+            shift = out.size - start
+            placed += [
+                Placed(u, text[u.start : u.end], shift + u.start, shift + u.end, False)
+                for u in members
+            ]
             out.write(text[start:end])
         position = end
     out.write(text[position:])
@@ -95,10 +99,6 @@ class _Output:
     def write(self, chunk: str) -> None:
         self.parts.append(chunk)
         self.size += len(chunk)
-
-    def place(self, unit: Unit, written: str, translated: bool, at: int | None = None) -> None:
-        start = self.size if at is None else at
-        self.placed.append(Placed(unit, written, start, start + len(written), translated))
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 # Translator comments that transflow writes on the drafts it makes, followed by the
 # provenance ("argos translate-en_az 1.0; score -0.12") or where the translation was found.
@@ -13,9 +14,11 @@ MEMORY_DRAFT = "translation memory: "
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One PO entry. Plural forms are not used for documents and not modelled."""
+class Entry(NamedTuple):
+    """One PO entry. Plural forms are not used for documents and not modelled.
+
+    A named tuple rather than a frozen dataclass: catalogs hold tens of thousands, and a
+    tuple is made three times faster. Two entries are equal when all but `line` are."""
 
     msgid: str
     msgstr: str = ""
@@ -27,7 +30,16 @@ class Entry:
     previous_msgid: str | None = None  # "#| msgid", kept with a fuzzy suggestion
     previous_msgctxt: str | None = None  # "#| msgctxt"
     obsolete: bool = False  # "#~" entries, kept for reuse
-    line: int | None = field(default=None, compare=False)  # its msgid's line, for messages
+    line: int | None = None  # its msgid's line, for messages; not compared
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and self[:-1] == other[:-1]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
     @property
     def fuzzy(self) -> bool:
@@ -49,8 +61,8 @@ class Entry:
     def key(self) -> tuple[str | None, str]:
         return (self.msgctxt, self.msgid)
 
-    def with_(self, **changes: object) -> Entry:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Entry:
+        return self._replace(**changes)
 
 
 @dataclass(frozen=True, slots=True)

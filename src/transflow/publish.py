@@ -143,12 +143,13 @@ def alignment(
     )
     q = _quoted
     units = ",\n".join(
-        f'{{"position": "{u.block}.{u.number}", "kind": "{u.kind}", "status": "{status}", '
-        f'"published": {"true" if item.translated else "false"}, '
-        f'"source": {{"start": {u.start}, "end": {u.end}, "text": {q(u.text)}}}, '
-        f'"target": {{"start": {item.start}, "end": {item.end}, "text": {q(item.text)}}}}}'
-        for item, status in zip(placed, statuses, strict=True)
-        for u in (item.unit,)
+        f'{{"position": "{block}.{number}", "kind": "{kind}", "status": "{status}", '
+        f'"published": {"true" if translated else "false"}, '
+        f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
+        f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
+        for ((block, number, kind, source, start, end), text, at, to, translated), status in zip(
+            placed, statuses, strict=True
+        )
     )
     return f'{head[:-1]}, "units": [\n{units}\n]}}\n'
 
