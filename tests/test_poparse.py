@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import random
 from pathlib import Path
 
@@ -169,6 +170,22 @@ def _raises(entries: list[Entry]) -> bool:
 
 def test_entries_are_equal_whatever_their_line() -> None:
     a, b = Entry("x", "y", line=3), Entry("x", "y", line=9)
-    assert a == b and not a != b and hash(a) == hash(b)
+    assert a == b and not operator.ne(a, b) and hash(a) == hash(b)
     assert a != Entry("x", "z", line=3) and a != Entry("x", "y", flags=("fuzzy",), line=3)
     assert a != tuple(a)  # an entry is not a plain tuple
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_without_untranslated_entries_a_catalog_reads_as_the_rest(seed: int) -> None:
+    """What ``build`` reads: every entry with a msgstr, and the header, line numbers kept;
+    by the fast reader and, on a layout it hands over (CRLF), by the careful one."""
+    rnd = random.Random(seed)
+    entries = {e.key: e for e in (random_entry(rnd, n) for n in range(60))}
+    text = format_catalog(Catalog(header=HEADER, entries=tuple(entries.values())))
+    for layout in (text, text.replace("\n", "\r\n")):
+        whole = parse(layout, "x.po")
+        some = parse(layout, "x.po", untranslated=False)
+        kept = [e for e in whole.entries if e.msgstr]
+        assert (some.header, some.entries) == (whole.header, tuple(kept))
+        assert [e.line for e in some.entries] == [e.line for e in kept]

@@ -245,3 +245,30 @@ def test_spans_are_ordered_stripped_and_cover_the_text(text: str) -> None:
             covered[j] = True
         previous_end = e
     assert all(covered[j] or text[j].isspace() for j in range(len(text)))
+
+
+_ANY_LABEL_END = re.compile(r"[.)]\)?(?=\s+[^\sa-z])")  # what _list_items once searched
+
+
+_PIECES = ["1", "12", "123", "1234", "a", "b", "ab", "X", ".", ")", "))", ".)", " ", "  "]
+_PIECES += ["\u00a0", "•", "* ", "\n", ",", "(", ":"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join))
+def test_list_labels_are_found_where_any_label_end_makes_a_marker(text: str) -> None:
+    """The two literal-first patterns find exactly the label ends that searching every
+    "." and ")" and keeping those that make a list marker finds."""
+    from transflow import sentences
+
+    def markers(matches: list[re.Match[str]]) -> list[tuple[int, str]]:
+        return [
+            (m.start(), m.group())
+            for m in matches
+            if m.group() != "))" and sentences._marker(text, m.start(), m.group()) is not None
+        ]
+
+    found = [m for pattern in sentences._LABEL_ENDS for m in pattern.finditer(text)]
+    assert markers(sorted(found, key=lambda m: m.start())) == markers(
+        list(_ANY_LABEL_END.finditer(text))
+    )

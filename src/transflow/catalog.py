@@ -92,16 +92,17 @@ def read_text(path: Path) -> str:
         raise TransflowError("the catalog is not UTF-8", path, line) from None
 
 
-def read(path: Path) -> Catalog:
-    """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line."""
-    return parse(read_text(path), path)
+def read(path: Path, untranslated: bool = True) -> Catalog:
+    """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line.
+    `untranslated`: see :func:`transflow.poparse.parse`."""
+    return parse(read_text(path), path, untranslated)
 
 
-def parse(text: str, path: Path) -> Catalog:
+def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:
     """The catalog in `text`, read from `path`."""
     from transflow import poparse
 
-    return poparse.parse(text, path)
+    return poparse.parse(text, path, untranslated)
 
 
 def parse_header(text: str, path: Path) -> Catalog:

@@ -103,10 +103,18 @@ def _comment(builder: _Builder, line: str, stripped: str) -> None:
         builder.translator.append(line[2:] if line.startswith("# ") else line[1:])
 
 
-def parse(text: str, path: Path | str) -> Catalog:
-    """The catalog in `text` (read from `path`, which messages name)."""
-    entries = _fast(text)
-    return _catalog(_careful(text, path) if entries is None else entries, path)
+def parse(text: str, path: Path | str, untranslated: bool = True) -> Catalog:
+    """The catalog in `text` (read from `path`, which messages name). Without
+    `untranslated`, the entries with an empty msgstr are left out (the header is kept):
+    for a reader to whom they mean what a missing entry means, as ``build``. Then a
+    catalog with few translations is read several times faster, and those entries are
+    not checked for duplicates."""
+    entries = _fast(text, untranslated)
+    if entries is None:
+        entries = _careful(text, path)
+        if not untranslated:
+            entries = [e for e in entries if e.msgstr]
+    return _catalog(entries, path)
 
 
 def _careful(text: str, path: Path | str) -> list[Entry]:
@@ -169,8 +177,9 @@ def _careful(text: str, path: Path | str) -> list[Entry]:
     return [item.entry() for item in built]
 
 
-def _fast(text: str) -> list[Entry] | None:
-    """Entry by entry, for the usual layout; None if `text` has any other."""
+def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
+    """Entry by entry, for the usual layout; None if `text` has any other. Without
+    `untranslated`, entries with an empty msgstr are passed over."""
     if text[: text.find("\n") + 1].endswith("\r\n"):
         return None  # CRLF line ends
     if not text.endswith("\n"):
@@ -183,6 +192,10 @@ def _fast(text: str) -> list[Entry] | None:
             return None if text[pos:].strip("\n") else entries
         obsolete = match.re is _OBSOLETE
         comments, previous, ctxt, ctxt_more, msgid, msgid_more, msgstr, msgstr_more = match.groups()
+        if not (untranslated or msgstr or msgstr_more) and (not previous or _previous(previous)):
+            line += text.count("\n", pos, match.end())
+            pos = match.end()
+            continue
         translator: list[str] = []
         extracted: list[str] = []
         references: list[str] = []

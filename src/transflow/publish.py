@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from transflow.assembly import Placed, align, separator_for
+from transflow.catalog import read as read_po
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
@@ -36,7 +37,6 @@ from transflow.project import (
     languages_of,
     output_path,
     po_path,
-    read_catalog,
     units_later,
     write_files,
 )
@@ -249,13 +249,14 @@ def _localize(
 
 
 def _catalog(config: Config, doc: Document, lang: str) -> Catalog:
-    found = read_catalog(po_path(config, doc, lang))
-    if found is None:
+    """The translated entries of a catalog: an untranslated one publishes as a unit that
+    has no entry (the source text, status untranslated)."""
+    path = po_path(config, doc, lang)
+    if not path.exists():
         raise TransflowError(
-            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
-            po_path(config, doc, lang),
+            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'", path
         )
-    return found
+    return read_po(path, untranslated=False)
 
 
 def _digest(path: Path) -> str | None:
