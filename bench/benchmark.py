@@ -517,7 +517,7 @@ _AREAS = (
     ("PO reading: poparse.py + catalog.py", ("transflow/poparse.py", "transflow/catalog.py")),
     ("merge: merge.py", ("transflow/merge.py",)),
     ("merge: rapidfuzz", ("/rapidfuzz/",)),
-    ("model (Entry/Catalog dataclasses)", ("transflow/model.py", "/dataclasses.py", "<string>")),
+    ("model (Entry, Catalog)", ("transflow/model.py", "/dataclasses.py", "<string>")),
     ("file I/O, lock, fsync", ("transflow/files.py", "/tempfile.py")),
     ("project orchestration", ("transflow/project.py",)),
     ("CLI (click, transflow/cli)", ("/click/", "transflow/cli")),
