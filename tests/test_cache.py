@@ -125,3 +125,13 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, splits: list
     assert cli(root, "extract", "--lang", "az").exit_code == 0
     _build(root)
     assert len(splits) == 2  # nothing was kept
+
+
+def test_extract_deletes_the_units_of_documents_no_longer_there(extracted: Path) -> None:
+    renamed = extracted / "source" / "renamed.txt"
+    (extracted / "source" / "big.txt").rename(renamed)
+    assert cli(extracted, "extract", "--lang", "az", str(renamed)).exit_code == 0
+    assert len(_cached(extracted)) == 2  # extract of one document: the others are kept
+    assert cli(extracted, "extract", "--lang", "az").exit_code == 0
+    assert len(_cached(extracted)) == 1
+    assert _build(extracted)["build/az/renamed.txt"]

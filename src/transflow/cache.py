@@ -81,8 +81,7 @@ class UnitsCache:
         import hashlib  # not at start-up: 3 ms, and small documents never need it
 
         self.text = text
-        name = hashlib.sha256(document.encode("utf-8")).hexdigest()[:24]
-        self.path = root / UNITS_FOLDER / f"{name}.bin"
+        self.path = root / UNITS_FOLDER / _units_file(document)
         digest = hashlib.sha256(json.dumps([__version__, asdict(options)]).encode("utf-8"))
         digest.update(b"\0" + text.encode("utf-8"))
         self.header = _MAGIC + digest.hexdigest().encode("ascii") + b"\n"
@@ -119,6 +118,22 @@ class UnitsCache:
         numbers = array("q", [n for b, i, k, s, e in spans for n in (b, i, codes[k], s, e)])
         with contextlib.suppress(OSError):
             files.write_atomic_bytes(self.path, self.header + numbers.tobytes(), durable=False)
+
+
+def _units_file(document: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()[:24] + ".bin"
+
+
+def prune_units(root: Path, documents: Iterable[str]) -> None:
+    """Delete the units kept for documents that are no longer in the project."""
+    folder = root / UNITS_FOLDER
+    if folder.is_dir():
+        keep = {_units_file(name) for name in documents}
+        for path in folder.glob("*.bin"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
 
 
 def spans_of(units: Iterable[Unit]) -> list[Span]:

@@ -285,7 +285,10 @@ def extract(
     with files.project_lock(config.root):
         state = ExtractState(config, langs)
         merged = update_catalogs(config, langs, docs, state, progress)
-        return write_catalogs(merged, state)
+        written = write_catalogs(merged, state)
+        if not only:  # every document seen: the units of the others are of no more use
+            cache.prune_units(config.root, [doc.name for doc in docs])
+        return written
 
 
 # --- build and status ------------------------------------------------------------------
