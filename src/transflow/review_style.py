@@ -1,0 +1,64 @@
+"""The review page's style sheet (:mod:`transflow.review`), inlined in every page: status
+and severity colours whose text passes WCAG AA contrast on their light backgrounds."""
+
+from __future__ import annotations
+
+_COLOURS = {  # name: (strong, light); text in the strong colour on the light one is AA
+    "accepted": ("#1a7f37", "#dafbe1"),
+    "draft": ("#0550ae", "#ddf4ff"),
+    "fuzzy": ("#7d4e00", "#fff8c5"),
+    "untranslated": ("#57606a", "#f6f8fa"),
+    "error": ("#cf222e", "#ffebe9"),
+    "warning": ("#9a3c00", "#fff1e5"),
+    "info": ("#6639ba", "#fbefff"),
+}
+CSS = (
+    "*{box-sizing:border-box}"
+    "body{margin:0 auto;max-width:1500px;padding:1rem 1.5rem 3rem;color:#1f2328;"
+    'font:15px/1.5 system-ui,"Segoe UI","DejaVu Sans",sans-serif}'
+    "h1{font-size:1.45rem;margin:0}h2{font-size:1.1rem;margin:1.5rem 0 .4rem}"
+    "h1 .lang{font-size:1rem;vertical-align:middle;padding:0 .5em;border-radius:4px;"
+    "background:#1f2328;color:#fff}"
+    ".hint{color:#57606a;font-size:.85rem;margin:.3rem 0}"
+    ".panels{display:grid;grid-template-columns:1.5fr 1fr 1.5fr;gap:1rem;margin-top:1rem}"
+    ".panel{border:1px solid #d0d7de;border-radius:8px;padding:.6rem 1rem}"
+    ".panel h2{margin:0 0 .4rem}"
+    ".figures{display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:0}"
+    ".figure{border-left:4px solid #d0d7de;padding:0 .5rem}"
+    ".figure dt{font-size:.72rem;color:#57606a;text-transform:uppercase}"
+    ".figure dd{margin:0;font-size:1.3rem;font-weight:600}"
+    ".bar{display:flex;height:10px;border-radius:5px;overflow:hidden;margin-top:.6rem;"
+    "background:#eaeef2}.bar span{display:block;height:100%}"
+    ".badge{display:inline-block;padding:0 .5em;border:1px solid;border-radius:1em;"
+    "font-size:.75rem;font-weight:600;line-height:1.55;white-space:nowrap}"
+    ".legend,.qa-summary,.findings{list-style:none;margin:0;padding:0}.legend li{margin:.15rem 0}"
+    ".legend.inline li,.qa-summary li{display:inline-block;margin-right:1rem}"
+    ".qa-summary strong{font-size:1.3rem;vertical-align:middle}"
+    "table{border-collapse:collapse;width:100%}"
+    "th,td{text-align:start;vertical-align:top;padding:.35rem .6rem;"
+    "border-bottom:1px solid #d0d7de}"
+    "thead th{position:sticky;top:0;z-index:1;background:#f6f8fa;font-size:.75rem;"
+    "color:#57606a;text-transform:uppercase;border-bottom:2px solid #8c959f}"
+    "table.document{table-layout:fixed}col.c-block{width:3.2rem}col.c-pos{width:6.5rem}"
+    "col.c-notes{width:23%}tbody.block{border-top:3px solid #8c959f}"
+    "th.block{color:#57606a;background:#f6f8fa}th.pos{border-left:6px solid}"
+    ".kind{display:block;font-size:.7rem;font-weight:400;color:#57606a}"
+    "td.source,td.target{white-space:pre-wrap;overflow-wrap:anywhere}"
+    "td[dir=rtl]{font-size:1.12rem;line-height:1.9}"
+    ':lang(ur){font-family:"Noto Nastaliq Urdu","Noto Naskh Arabic","DejaVu Sans",sans-serif}'
+    ".missing{font-style:italic;color:#57606a;font-size:.85rem}.notes{font-size:.85rem}"
+    ".notes p{margin:.3rem 0 0;color:#57606a;font-size:.75rem;overflow-wrap:anywhere;"
+    'font-family:ui-monospace,"DejaVu Sans Mono",monospace}'
+    ".finding{margin:.3rem 0 0;padding:.15rem .4rem;border-left:4px solid;border-radius:3px}"
+    ".check{font-weight:600}td.score{font-variant-numeric:tabular-nums}"
+    "a{color:#0550ae}tr:target td,tr:target th.pos{outline:2px solid #0550ae;outline-offset:-2px}"
+    "@media print{thead th{position:static}}"
+    + "".join(
+        f".badge.st-{k},.badge.sev-{k}{{color:{fg};background:{bg}}}"
+        f".bar .st-{k}{{background:{fg}}}.figure.st-{k}{{border-color:{fg}}}"
+        f"tr.st-{k} th.pos{{border-left-color:{fg}}}tr.st-{k} td.target{{background:{bg}}}"
+        f".finding.sev-{k}{{border-color:{fg};background:{bg}}}"
+        for k, (fg, bg) in _COLOURS.items()
+    )
+    + ".bar .st-untranslated{background:#afb8c1}"
+)
