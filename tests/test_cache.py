@@ -3,6 +3,7 @@ a stale, damaged or unwritable cache is never used and never an error."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,13 +92,27 @@ def _header_only(data: bytes) -> bytes:
     return data[: data.index(b"\n") + 1]
 
 
+def _signed(head: bytes, body: bytes) -> bytes:
+    """A file whose body matches its hash: damage that only the checks of values catch."""
+    return head[: -len(_sha(b""))] + _sha(body) + b"\n" + body
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).hexdigest().encode("ascii")
+
+
 def _end_past_text(data: bytes) -> bytes:
-    return data[:-8] + (10**9).to_bytes(8, "little")
+    head, _, body = data.partition(b"\n")
+    return _signed(head, body[:-8] + (10**9).to_bytes(8, "little"))
 
 
 def _unknown_kind(data: bytes) -> bytes:
-    head = data.index(b"\n") + 1
-    return data[: head + 16] + (99).to_bytes(8, "little") + data[head + 24 :]
+    head, _, body = data.partition(b"\n")
+    return _signed(head, body[:16] + (99).to_bytes(8, "little") + body[24:])
+
+
+def _flipped(data: bytes) -> bytes:
+    return data[:-3] + bytes([data[-3] ^ 1]) + data[-2:]
 
 
 def _other_text(data: bytes) -> bytes:
@@ -105,7 +120,7 @@ def _other_text(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "damage", [_truncate, _header_only, _end_past_text, _unknown_kind, _other_text]
+    "damage", [_truncate, _header_only, _flipped, _end_past_text, _unknown_kind, _other_text]
 )
 def test_a_damaged_cache_is_not_used(
     extracted: Path, splits: list[int], damage: Callable[[bytes], bytes]

@@ -26,7 +26,7 @@ STATE_FILE = ".transflow/extract-state.json"
 UNITS_FOLDER = ".transflow/units"
 UNITS_ABOVE = 200_000  # characters: a smaller document is split faster than this is read
 
-Span = tuple[int, int, str, int, int]  # a unit without its text: block, index, kind, start, end
+Span = tuple[int, int, str, int, int]  # a unit without its text: block, number, kind, start, end
 _MAGIC = b"transflow-units 1 "
 
 
@@ -84,7 +84,7 @@ class UnitsCache:
         self.path = root / UNITS_FOLDER / _units_file(document)
         digest = hashlib.sha256(json.dumps([__version__, asdict(options)]).encode("utf-8"))
         digest.update(b"\0" + text.encode("utf-8"))
-        self.header = _MAGIC + digest.hexdigest().encode("ascii") + b"\n"
+        self.key = _MAGIC + digest.hexdigest().encode("ascii") + b" "
 
     def load(self) -> tuple[Unit, ...] | None:
         """The units saved for this very text and these settings; None if there are none."""
@@ -92,12 +92,10 @@ class UnitsCache:
             data = self.path.read_bytes()
         except OSError:
             return None
-        if not data.startswith(self.header):
-            return None
+        head, _, body = data.partition(b"\n")  # the key, then a SHA-256 of the body
         flat = array("q")
-        body = memoryview(data)[len(self.header) :]
-        if not body or len(body) % (5 * flat.itemsize):
-            return None
+        if head != self.key + _sha256(body) or not body or len(body) % (5 * flat.itemsize):
+            return None  # other text or settings, or damaged
         flat.frombytes(body)
         blocks, numbers, kinds, starts, ends = (flat[column::5] for column in range(5))
         if (
@@ -115,9 +113,16 @@ class UnitsCache:
     def save(self, spans: Sequence[Span]) -> None:
         """Keep `spans` for the next run; a folder that cannot be written is no error."""
         codes = {kind: code for code, kind in enumerate(KINDS)}
-        numbers = array("q", [n for b, i, k, s, e in spans for n in (b, i, codes[k], s, e)])
+        body = array("q", [n for b, i, k, s, e in spans for n in (b, i, codes[k], s, e)]).tobytes()
         with contextlib.suppress(OSError):
-            files.write_atomic_bytes(self.path, self.header + numbers.tobytes(), durable=False)
+            data = self.key + _sha256(body) + b"\n" + body
+            files.write_atomic_bytes(self.path, data, durable=False)
+
+
+def _sha256(data: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest().encode("ascii")
 
 
 def _units_file(document: str) -> str:

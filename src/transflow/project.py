@@ -134,9 +134,9 @@ def units_later(
     with parallel.background(positions, fork=busy and options.unit == "sentence") as spans:
 
         def later() -> tuple[str, tuple[Unit, ...]]:
-            found = spans()
-            saved.save(found)
-            return text, cache.units_from(text, found)
+            split = spans()
+            saved.save(split)
+            return text, cache.units_from(text, split)
 
         yield later
 
