@@ -771,6 +771,11 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
     tf_build = rounds.add(build_cmd, sentence, removing(sentence / "build"))
     tf_build_para = rounds.add(build_cmd, paragraph, removing(paragraph / "build"))
     tf_build_empty = rounds.add(build_cmd, empty_sentence, removing(empty_sentence / "build"))
+    uncached = work / "corpus-sentence-uncached"  # no units kept by an extract
+    shutil.copytree(sentence, uncached)
+    tf_build_uncached = rounds.add(
+        build_cmd, uncached, removing(uncached / "build", uncached / ".transflow" / "units")
+    )
 
     def po2txt(po: str, out: str) -> Callable[[str], Cmd]:
         return lambda exe: [exe, "--progress", "none", "-t", "corpus.txt", "-i", po, "-o", out]
@@ -821,6 +826,11 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
             po2txt_filled,
             "no slower than po2txt",
             min_speedup=1.0,
+            notes=[
+                "the build reads the document's units from .transflow/units/, which the"
+                " extract that made the catalog wrote (the usual order: extract, translate,"
+                " build); see the row 'units not cached' for a build without them"
+            ],
         )
     )
     rows.append(
@@ -850,6 +860,19 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
             po2txt_empty,
             "no slower than po2txt",
             min_speedup=1.0,
+        )
+    )
+    rows.append(
+        Row(
+            "build, sentence units, every msgstr filled, units not cached",
+            tf_build_uncached,
+            "po2txt (paragraphs)",
+            po2txt_filled,
+            "—",
+            notes=[
+                "as when the document changed since the last extract: build splits it into"
+                " sentences again (on a second CPU, while the catalog is read)"
+            ],
         )
     )
 
