@@ -147,6 +147,8 @@ def test_extract_deletes_the_units_of_documents_no_longer_there(extracted: Path)
     (extracted / "source" / "big.txt").rename(renamed)
     assert cli(extracted, "extract", "--lang", "az", str(renamed)).exit_code == 0
     assert len(_cached(extracted)) == 2  # extract of one document: the others are kept
+    (extracted / cache.UNITS_FOLDER / ".left-by-a-killed-save.tmp").write_bytes(b"")
     assert cli(extracted, "extract", "--lang", "az").exit_code == 0
     assert len(_cached(extracted)) == 1
+    assert len(list((extracted / cache.UNITS_FOLDER).iterdir())) == 1
     assert _build(extracted)["build/az/renamed.txt"]

@@ -132,11 +132,12 @@ def _units_file(document: str) -> str:
 
 
 def prune_units(root: Path, documents: Iterable[str]) -> None:
-    """Delete the units kept for documents that are no longer in the project."""
+    """Delete the units kept for documents that are no longer in the project, and any
+    temporary file an interrupted save left."""
     folder = root / UNITS_FOLDER
     if folder.is_dir():
         keep = {_units_file(name) for name in documents}
-        for path in folder.glob("*.bin"):
+        for path in folder.iterdir():
             if path.name not in keep:
                 path.unlink(missing_ok=True)
 

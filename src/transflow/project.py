@@ -114,8 +114,8 @@ def units_later(
     config: Config, doc: Document, busy: bool = True
 ) -> Iterator[Callable[[], tuple[str, tuple[Unit, ...]]]]:
     """:func:`units_of`, for a large document read from :mod:`transflow.cache` when it was
-    split before, else split into sentences on another CPU while the caller is `busy`
-    (reading catalogs; :mod:`transflow.parallel`) and cached. The child sends the units'
+    split before, else split into sentences (and cached) on another CPU while the caller
+    is `busy` (reading catalogs; :mod:`transflow.parallel`). The child sends the units'
     positions back, and the units are rebuilt from them here."""
     text = files.read_source(doc.path)
     options = config.segmentation
@@ -129,16 +129,12 @@ def units_later(
         return
 
     def positions() -> list[cache.Span]:
-        return cache.spans_of(segment(text, options))
+        split = cache.spans_of(segment(text, options))
+        saved.save(split)
+        return split
 
     with parallel.background(positions, fork=busy and options.unit == "sentence") as spans:
-
-        def later() -> tuple[str, tuple[Unit, ...]]:
-            split = spans()
-            saved.save(split)
-            return text, cache.units_from(text, split)
-
-        yield later
+        yield lambda: (text, cache.units_from(text, spans()))
 
 
 def read_catalog(path: Path) -> Catalog | None:
