@@ -134,7 +134,9 @@ def test_two_processes_extracting_at_once_never_corrupt_a_catalog(project: Path)
     assert leftovers == []
 
 
-def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(tmp_path: Path) -> None:
+def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     from transflow.errors import TransflowError
     from transflow.files import project_lock
 
@@ -149,6 +151,14 @@ def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(tmp_path: Path
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     with pytest.raises(TransflowError) as caught, project_lock(tmp_path, timeout=0.3):
         pass
-    assert "another transflow process has held the project lock" in caught.value.message
+    # it says whom it waits for, at once and when it gives up (it used to wait silently)
+    assert f"process {holder.pid} " in caught.value.message
+    assert "has held the project lock for" in caught.value.message
+    assert [
+        r.getMessage()
+        for r in caplog.records
+        if "waiting for the project lock" in r.getMessage()
+        and f"process {holder.pid} " in r.getMessage()
+    ]
     with project_lock(tmp_path, timeout=30):  # waits for the holder to let go, then has it
         assert holder.wait(timeout=30) == 0

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import os
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from transflow.errors import TransflowError
 
 LOCK_TIMEOUT_S = 120.0
+STATE_DIR = ".transflow"
+TMP_DIR = ".transflow/tmp"  # catalogs being written: never inside locales/, where git looks
+SETTLE_S = 0.02  # how long a file must stay the same before it is taken as saved
+SETTLE_TRIES = 50  # a file still changing after this many looks is read as it is
+
+log = logging.getLogger("transflow")
 
 
 def read_source(path: Path) -> str:
@@ -81,6 +90,153 @@ def write_atomic_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+def state_dir(root: Path) -> Path:
+    """The project's ``.transflow`` folder, made with a ``.gitignore`` that ignores all of it,
+    so that nothing transflow keeps or leaves there can be committed by mistake."""
+    folder = root / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# transflow's own state and temporary files\n*\n", encoding="utf-8")
+    return folder
+
+
+def clean_temporary(root: Path) -> None:
+    """Delete the temporary files a killed transflow left. Call it holding the lock."""
+    folder = root / TMP_DIR
+    if folder.is_dir():
+        for path in folder.iterdir():
+            path.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def settled(path: Path, data: bytes | None) -> bytes | None:
+    """`path`'s bytes once they stop changing: an editor saving in place (truncate, then
+    write) may be half-way through when we look."""
+    for _ in range(SETTLE_TRIES):
+        time.sleep(SETTLE_S)
+        again = _read(path)
+        if again == data:
+            break
+        data = again
+    return data
+
+
+_RENAMEAT2: list[Callable[..., int] | None] = []
+
+
+def _renameat2() -> Callable[..., int] | None:
+    if not _RENAMEAT2:
+        _RENAMEAT2.append(_load_renameat2())
+    return _RENAMEAT2[0]
+
+
+def _load_renameat2() -> Callable[..., int] | None:
+    import ctypes
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    function.argtypes += [ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two files in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system or the file system cannot."""
+    import ctypes
+
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, bytes(a), _AT_FDCWD, bytes(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def replace_merged(
+    path: Path, old: bytes | None, ours: bytes, remerge: Callable[[bytes], bytes], root: Path
+) -> bytes | None:
+    """Write `ours` to `path`, which held `old` when it was read, without losing a save
+    made since by someone else (a person in an editor, who takes no lock).
+
+    Whenever the file is found other than expected, before or at the very moment of the
+    replacement, ``remerge(found)`` makes the bytes to write instead (:mod:`reconcile`).
+    The replacement swaps the new file with the old in one step (where the system can), so
+    that a save landing at that moment is caught in the swapped-out file, swapped back at
+    once and merged in the next round; elsewhere (macOS, or a file system without the swap)
+    a save in the microseconds between the last look and the rename can still be lost.
+    The data reaches the disk before it replaces the old file. Returns what was written,
+    or None when there was nothing to write."""
+    temporary = root / TMP_DIR
+    temporary.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(temporary).st_dev != os.stat(path.parent).st_dev:
+        temporary = path.parent  # a rename cannot cross file systems
+    on_disk = old  # what `path` holds, as far as we know
+    for _ in range(100):
+        current = _read(path)
+        if current != on_disk:
+            current = settled(path, current)
+            if current is not None:
+                ours = remerge(current)
+            on_disk = current
+        if ours == on_disk:
+            return None
+        fd, tmp = _temporary(temporary, path.name)
+        try:
+            with open(fd, "wb") as handle:
+                handle.write(ours)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if on_disk is None:
+                os.chmod(tmp, 0o644)
+                try:
+                    os.link(tmp, path)  # fails if someone made the file meanwhile
+                except FileExistsError:
+                    continue
+                except OSError:  # a file system without hard links
+                    if path.exists():
+                        continue
+                    os.replace(tmp, path)
+                return ours
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+            if not _exchange(tmp, path):
+                if _read(path) != on_disk:
+                    continue
+                os.replace(tmp, path)
+                return ours
+            if _read(tmp) == on_disk:
+                return ours
+            # someone saved at that very moment, and their file is now `tmp`: put it back
+            # at once (and a save made between the two swaps, the newer one), then merge
+            _exchange(tmp, path)
+            if _read(tmp) != ours:
+                _exchange(tmp, path)
+            on_disk = ours  # not what `path` holds now: the next round merges it
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    raise TransflowError("the file keeps changing while transflow writes it; nothing lost", path)
+
+
 def check_writable(folder: Path) -> None:
     """Fail before anything is written when `folder` (or its nearest existing parent) is not
     writable. It probes with a real temporary file, which also catches read-only mounts and
@@ -99,32 +255,51 @@ def check_writable(folder: Path) -> None:
         raise TransflowError(f"cannot write here ({reason}); nothing was changed", probe) from None
 
 
+def _holder(descriptor: int) -> str:
+    with contextlib.suppress(OSError):
+        text = os.pread(descriptor, 400, 0).decode("utf-8", "replace").strip()
+        if text:
+            return text
+    return "another transflow process"
+
+
 @contextlib.contextmanager
 def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """One writer at a time per project; a second process waits, then gives up clearly.
+    """One writer at a time per project; a second process says whom it waits for (on the
+    ``transflow`` logger), waits, then gives up clearly.
 
     An advisory ``flock`` on ``.transflow/lock``: the kernel drops it when the holder
-    exits, however it exits, so a crash leaves no stale lock behind."""
+    exits, however it exits, so a crash leaves no stale lock behind. The holder writes
+    who it is into the file. Temporary files a killed run left are deleted on taking it."""
     import fcntl
 
-    folder = root / ".transflow"
+    folder = root / STATE_DIR
     check_writable(folder)
-    folder.mkdir(exist_ok=True)
+    state_dir(root)
     path = folder / "lock"
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout
+        said = False
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not said:
+                    log.warning("waiting for the project lock (%s): %s", path, _holder(descriptor))
+                    said = True
                 if time.monotonic() >= deadline:
                     raise TransflowError(
-                        f"another transflow process has held the project lock for {timeout:.0f} s",
+                        f"{_holder(descriptor)} has held the project lock for {timeout:.0f} s",
                         path,
                     ) from None
                 time.sleep(0.05)
+        command = " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:3])
+        os.ftruncate(descriptor, 0)
+        stamp = time.strftime("%H:%M:%S")
+        os.pwrite(descriptor, f"process {os.getpid()} ({command}, since {stamp})".encode(), 0)
+        clean_temporary(root)
         yield
     finally:
         os.close(descriptor)  # releases the lock

@@ -8,7 +8,8 @@ stops a job before any file is touched.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from transflow.cache import ExtractState
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.model import Catalog
+from transflow.reconcile import Conflict, reconcile
 from transflow.segmentation import Unit, segment
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ class Document:
 class Written:
     path: Path
     action: str  # "created", "updated" or "unchanged"
+    merged: bool = False  # a catalog someone saved while transflow ran: their edits merged in
+    conflicts: tuple[Conflict, ...] = ()  # entries both changed: the person's version kept
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -166,6 +170,36 @@ class Merged:
     before: Catalog | None = None  # what the file says now, as read
 
 
+def _read_existing(path: Path, header_only: bool) -> tuple[str | None, Catalog]:
+    """A catalog's text (None: no file) and what it says (only its header: `header_only`).
+
+    A file that cannot be read is read again once it stops changing: an editor saving it
+    in place (truncate, then write) may be half-way through."""
+    if not path.exists():
+        return None, Catalog()
+    parse = catalog.parse_header if header_only else catalog.parse
+    try:
+        raw: bytes | None = path.read_bytes()
+    except OSError:
+        raw = None  # read_text below says why
+    for _ in range(2):
+        try:
+            text = catalog.read_text(path) if raw is None else _decoded(raw, path)
+            return text, parse(text, path)
+        except TransflowError:
+            if raw is None or (now := files.settled(path, raw)) in (None, raw):
+                raise
+            raw = now
+    raise AssertionError("unreachable")
+
+
+def _decoded(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return catalog.read_text(path)  # not UTF-8 now either: its error names the line
+
+
 def update_catalogs(
     config: Config,
     languages: Sequence[str],
@@ -197,13 +231,8 @@ def update_catalogs(
             busy = any(path.exists() for path, _ in targets[1:])  # catalogs to read
             with units_later(config, doc, busy) as later:
                 for path, lang in targets:
-                    old = catalog.read_text(path) if path.exists() else None
-                    if old is None:
-                        existing = Catalog()
-                    elif lang is None and not whole_templates:
-                        existing = catalog.parse_header(old, path)  # the rest is made anew
-                    else:
-                        existing = catalog.parse(old, path)
+                    header_only = lang is None and not whole_templates
+                    old, existing = _read_existing(path, header_only)
                     found.append((path, lang, old, existing))
                 _, units = later()
             template = catalog.template_entries(doc.name, units)
@@ -216,8 +245,50 @@ def update_catalogs(
     return merged
 
 
-def write_catalogs(merged: Sequence[Merged], state: ExtractState | None = None) -> list[Written]:
-    """Write the catalogs whose text changed: all checked writable first, each atomically."""
+_LEFTOVER = re.compile(r"\..+\.pot?\.[0-9a-f]{12}\.tmp")
+
+
+def _remove_leftovers(folders: Iterable[Path]) -> None:
+    """Temporary catalogs an interrupted save of an older transflow left beside them."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for path in folder.iterdir():
+                if _LEFTOVER.fullmatch(path.name):
+                    path.unlink(missing_ok=True)
+
+
+def _write_merging(root: Path, item: Merged, text: str) -> Written:
+    """Write one catalog, merging in what a person saved since it was read."""
+    assert item.catalog is not None
+    ours = item.catalog
+    notes: list[Conflict] = []
+
+    def remerge(found: bytes) -> bytes:
+        if item.language is None:
+            return text.encode("utf-8")  # a template is made anew from its document
+        try:
+            theirs = catalog.parse(found.decode("utf-8"), item.path)
+        except (UnicodeDecodeError, TransflowError) as exc:
+            raise TransflowError(
+                f"changed on disk while transflow ran, and cannot be read now ({exc}); "
+                "it was left as it is",
+                item.path,
+            ) from None
+        combined, conflicts = reconcile(item.before or Catalog(), ours, theirs)
+        notes[:] = conflicts
+        return catalog.render_all([combined])[0].encode("utf-8")
+
+    old = item.old.encode("utf-8") if item.old is not None else None
+    wrote = files.replace_merged(item.path, old, text.encode("utf-8"), remerge, root)
+    action = "unchanged" if wrote is None else "created" if item.old is None else "updated"
+    return Written(item.path, action, wrote != text.encode("utf-8"), tuple(notes))
+
+
+def write_catalogs(
+    root: Path, merged: Sequence[Merged], state: ExtractState | None = None
+) -> list[Written]:
+    """Write the catalogs whose text changed: all checked writable first, each atomically,
+    each merged with what a person saved meanwhile (:func:`_write_merging`)."""
     catalogs = [item.catalog for item in merged if item.catalog is not None]
     texts = iter(catalog.render_all(catalogs))
     plan: list[tuple[Merged, str | None]] = []
@@ -226,13 +297,13 @@ def write_catalogs(merged: Sequence[Merged], state: ExtractState | None = None) 
         plan.append((item, None if text == item.old else text))
     for folder in {item.path.parent for item, text in plan if text is not None}:
         files.check_writable(folder)
+    _remove_leftovers({item.path.parent for item in merged})
     written = []
     for item, text in plan:
         if text is None:
             written.append(Written(item.path, "unchanged"))
             continue
-        files.write_atomic(item.path, text)
-        written.append(Written(item.path, "created" if item.old is None else "updated"))
+        written.append(_write_merging(root, item, text))
         if state is not None:
             state.record([item.path])
     if state is not None:
@@ -281,7 +352,7 @@ def extract(
     with files.project_lock(config.root):
         state = ExtractState(config, langs)
         merged = update_catalogs(config, langs, docs, state, progress)
-        written = write_catalogs(merged, state)
+        written = write_catalogs(config.root, merged, state)
         if not only:  # every document seen: the units of the others are of no more use
             cache.prune_units(config.root, [doc.name for doc in docs])
         return written

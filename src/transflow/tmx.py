@@ -376,5 +376,5 @@ def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> Imp
                     merged[i] = replace(item, catalog=catalog)
                     empty, filled = empty + e, filled + f
             report.append(LanguageImport(lang, empty, filled))
-        written = write_catalogs(merged)
+        written = write_catalogs(config.root, merged)
     return ImportReport(len(units), report, written)

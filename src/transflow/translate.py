@@ -177,7 +177,7 @@ def translate(
             memory.close()
         if not dry_run:
             merged = [replace(m, catalog=updated.get(m.path, m.catalog)) for m in merged]
-            report.written = write_catalogs(merged)
+            report.written = write_catalogs(config.root, merged)
     return report
 
 
@@ -215,6 +215,8 @@ def _translate_language(
         if dry_run:
             return
         done = 0
+        if progress:
+            progress(lang, 0, len(to_model))
 
         def advance(count: int) -> None:
             nonlocal done

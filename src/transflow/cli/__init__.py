@@ -17,7 +17,7 @@ import click
 from transflow import __version__
 from transflow.cli import catalogs, check, models, translate
 from transflow.cli import review as review_cli
-from transflow.cli.common import EXIT_ERROR, shown
+from transflow.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, shown
 from transflow.cli.tmx import export_group, import_group
 from transflow.errors import TransflowError
 
@@ -33,6 +33,11 @@ class _Group(click.Group):
                 exc.path = shown(Path(exc.path))
             click.echo(f"transflow: error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            # every file is written whole or not at all (atomic replacement): say so, and
+            # exit as a shell expects of Ctrl-C, not with click's "Aborted!" and status 1
+            click.echo("\ntransflow: interrupted; no file was left half-written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +73,23 @@ def main(ctx: click.Context, project: Path | None) -> None:
     # its end; with the default thresholds the collector rescans them again and again
     # (a fifth of an update's time). Cycles are rare here: collect far less often.
     gc.set_threshold(100_000, 50, 1000)
+    _say_warnings()
     ctx.obj = project
+
+
+def _say_warnings() -> None:
+    """The library reports what a user should know as it happens (waiting for the project
+    lock) on the ``transflow`` logger: print it on stderr."""
+    import logging
+
+    class Say(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(f"transflow: {record.getMessage()}", err=True)
+
+    logger = logging.getLogger("transflow")
+    if not any(type(h).__name__ == "Say" for h in logger.handlers):
+        logger.addHandler(Say(logging.WARNING))
+        logger.propagate = False
 
 
 for command in (
@@ -96,6 +117,8 @@ def run() -> NoReturn:
         code: object = 0
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:  # before a command ran (while Python imported it)
+        code = EXIT_INTERRUPTED
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,13 @@ QUIET_OPTION = click.option(
     "-q", "--quiet", is_flag=True, help="Print only the summary, no progress or file list."
 )
 DOCS_ARGUMENT = click.argument("docs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+
+
+def live(quiet: bool) -> bool:
+    """Whether to show progress: on a terminal, unless quiet or in CI (``CI`` set, as every
+    CI service does)."""
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return not quiet and not ci and sys.stderr.isatty()
 
 
 def shown(path: Path) -> str:
@@ -71,7 +79,7 @@ def load_config(ctx: click.Context, unit: str | None = None) -> Any:
 @contextmanager
 def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on a terminal's stderr for long jobs; nothing in CI or pipes."""
-    if quiet or not sys.stderr.isatty():
+    if not live(quiet):
         yield None
         return
     bar: Any = None
@@ -91,6 +99,25 @@ def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[int, int
             bar.__exit__(None, None, None)
 
 
+def merges(written: Sequence[Any]) -> None:
+    """On stderr: the catalogs someone saved while transflow ran, and the entries where
+    the person's version was kept over transflow's."""
+    for item in written:
+        if getattr(item, "merged", False):
+            click.echo(
+                f"transflow: {shown(item.path)}: saved by someone else meanwhile; "
+                "their edits were kept and merged",
+                err=True,
+            )
+        for conflict in getattr(item, "conflicts", ()):
+            where = f"{shown(item.path)}:{conflict.line}" if conflict.line else shown(item.path)
+            click.echo(
+                f"transflow: {where}: warning: edited meanwhile; kept the person's version "
+                f"of {conflict.msgid[:60]!r}, not transflow's",
+                err=True,
+            )
+
+
 def report(written: Sequence[Any], noun: str, quiet: bool) -> None:
     """One line per file written (unless `quiet`), then a summary line of counts."""
     counts: dict[str, int] = {}
@@ -98,6 +125,7 @@ def report(written: Sequence[Any], noun: str, quiet: bool) -> None:
         counts[item.action] = counts.get(item.action, 0) + 1
         if item.action != "unchanged" and not quiet:
             click.echo(f"{item.action:8} {shown(item.path)}")
+    merges(written)
     summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
     plural = "" if len(written) == 1 else "s"
     click.echo(f"{len(written)} {noun}{plural}: {summary or 'none'}")

@@ -13,7 +13,9 @@ from transflow.cli.common import (
     EXIT_INTERRUPTED,
     LANG_OPTION,
     QUIET_OPTION,
+    live,
     load_config,
+    merges,
     shown,
 )
 
@@ -25,23 +27,22 @@ class _Rate:
         import time
 
         self.clock = time.monotonic
-        self.live = not quiet and sys.stderr.isatty()
+        self.live = live(quiet)
         self.started: dict[str, float] = {}
 
     def __call__(self, language: str, done: int, total: int) -> None:
+        """Called with ``done == 0`` when the language's model work starts."""
         if not self.live:
             return
         start = self.started.setdefault(language, self.clock())
-        elapsed = max(self.clock() - start, 1e-6)
-        rate = done / elapsed
-        left = int((total - done) / rate) if rate else 0
+        elapsed = self.clock() - start
+        shown = f"\r{language}: {done}/{total} units"
+        if done and elapsed > 0:
+            rate = done / elapsed
+            left = int((total - done) / rate)
+            shown += f", {rate:.1f} units/s, ETA {left // 60}:{left % 60:02d}"
         end = "\n" if done >= total else ""
-        click.echo(
-            f"\r{language}: {done}/{total} units, {rate:.1f} units/s, "
-            f"ETA {left // 60}:{left % 60:02d}  ",
-            err=True,
-            nl=False,
-        )
+        click.echo(f"{shown}  ", err=True, nl=False)
         if end:
             click.echo(err=True)
 
@@ -169,6 +170,7 @@ def translate(
         for item in report.written:
             if item.action != "unchanged" and not quiet:
                 click.echo(f"{item.action:8} {shown(item.path)}")
+        merges(report.written)
     for lang in report.languages:
         click.echo(_translate_summary(lang, dry_run))
     if report.interrupted:

@@ -1,0 +1,129 @@
+"""Ctrl-C exits 130 in every phase with nothing half-written; CI gets no progress display."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tf_helpers import SAMPLE, msgfmt_check
+
+DOC = "azerbaijan-pak-support"
+
+
+def _project(tmp_path: Path, paragraphs: int) -> Path:
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    (root / "transflow.toml").write_text(
+        '[project]\nlanguages = ["az", "ru"]\n\n[translate]\nengine = "pseudo"\n',
+        encoding="utf-8",
+    )
+    filler = "".join(f"\n\nParagraph {n} says {n * 3} things." for n in range(paragraphs))
+    (root / "source" / f"{DOC}.txt").write_text(
+        SAMPLE.read_text(encoding="utf-8") + filler + "\n", encoding="utf-8"
+    )
+    return root
+
+
+def _interrupt(root: Path, command: str, after: float) -> subprocess.CompletedProcess[str]:
+    started = subprocess.Popen(
+        [sys.executable, "-m", "transflow", "--project", str(root), command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(after)
+    started.send_signal(signal.SIGINT)
+    out, err = started.communicate(timeout=60)
+    return subprocess.CompletedProcess(started.args, started.returncode, out, err)
+
+
+@pytest.mark.parametrize(
+    ("command", "after"),
+    [("extract", 0.3), ("extract", 0.8), ("translate", 0.3), ("translate", 0.8)],
+)
+def test_ctrl_c_exits_130_in_every_phase(tmp_path: Path, command: str, after: float) -> None:
+    """Early (catalogs being read, the engine loading) or mid-run: always 130,
+    never click's "Aborted!" and status 1; every catalog there is whole."""
+    root = _project(tmp_path, 10000)
+    done = _interrupt(root, command, after)
+    if done.returncode == 0:
+        pytest.skip(f"{command} finished in {after} s: nothing to interrupt on this machine")
+    assert done.returncode == 130, done.stderr
+    assert "Aborted!" not in done.stderr
+    assert "Traceback" not in done.stderr
+    for path in (root / "locales").rglob("*.po"):
+        msgfmt_check(path)
+    assert not list((root / "locales").rglob("*.tmp"))
+
+
+def test_ci_on_a_terminal_shows_no_progress(tmp_path: Path) -> None:
+    """The README says CI gets the summary only; a terminal without CI set gets progress."""
+    import pty
+
+    root = _project(tmp_path, 300)
+
+    def run_on_terminal(ci: str | None) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        if ci is not None:
+            env["CI"] = ci
+        leader, follower = pty.openpty()
+        done = subprocess.run(
+            [sys.executable, "-m", "transflow", "--project", str(root), "translate"],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert done.returncode == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "units/s" in run_on_terminal(None)
+    (root / ".transflow" / "tm.sqlite").unlink()
+    for path in (root / "locales").rglob("*.po"):
+        path.unlink()
+    assert "units" not in run_on_terminal("true")
+
+
+def test_the_first_rate_shown_is_measured_from_the_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was 45,462,617 units/s: the clock started when the first chunk was done. The
+    job now reports the start of each language's model work (0 done), and the display
+    shows no rate until units are done."""
+    from transflow.cli import translate as cli_translate
+    from transflow.config import load
+    from transflow.translate import translate
+
+    calls: list[tuple[str, int, int]] = []
+    root = _project(tmp_path, 300)
+    translate(load(root), progress=lambda *call: calls.append(call))
+    assert calls[0] == ("az", 0, calls[0][2]) and calls[0][2] > 256
+    assert next(c for c in calls if c[0] == "ru")[1] == 0
+
+    now = [100.0]
+    rate = cli_translate._Rate(quiet=False)
+    rate.live = True
+    rate.clock = lambda: now[0]
+    for language, done, total in calls[:2]:
+        rate(language, done, total)
+        now[0] += 16.0
+    shown = capsys.readouterr().err
+    assert f"az: 0/{calls[0][2]} units  " in shown
+    assert f"256/{calls[0][2]} units, 16.0 units/s, ETA" in shown
