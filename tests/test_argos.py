@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
+from test_kernels import COMPUTE_TYPE
 
 from transflow.cli.models import models
 from transflow.engines import EngineOptions, get_engine
@@ -101,6 +102,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> type[Counting]:
 
 
 def engine(packages: Path, **options: Any) -> Any:
+    """The argos engine at the compute type of this repository's sample project (float32:
+    the fixture models are exact with it on every CPU kernel; see test_kernels.py)."""
+    options.setdefault("compute_type", COMPUTE_TYPE)
     return get_engine("argos", EngineOptions(packages_dir=packages, threads=1, **options))
 
 
@@ -191,7 +195,7 @@ def test_score_is_mean_log_probability_per_output_token(installed: Path) -> None
     drafts = engine(installed, beam_size=4).translate("en", "az", [r["source"] for r in refs])
     path = installed / "translate-en_az-1_0"
     tokenizer = Tokenizer(path)
-    scorer = ctranslate2.Translator(str(path / "model"), compute_type="int8", intra_threads=1)
+    scorer = ctranslate2.Translator(str(path / "model"), compute_type=COMPUTE_TYPE, intra_threads=1)
     sources = [tokenizer.encode(r["source"]) for r in refs]
     targets = [tokenizer.encode(r["target"]) for r in refs]
     for draft, scored in zip(drafts, scorer.score_batch(sources, targets), strict=True):
@@ -433,7 +437,8 @@ from transflow.engines import EngineOptions, get_engine
 packages = Path(sys.argv[1])
 args = ["--packages-dir", sys.argv[1], "install", "--from", sys.argv[2]]
 assert CliRunner().invoke(models, args).exit_code == 0
-engine = get_engine("argos", EngineOptions(packages_dir=packages, threads=1))
+options = EngineOptions(packages_dir=packages, threads=1, compute_type=sys.argv[4])
+engine = get_engine("argos", options)
 print(ascii(engine.translate("en", "az", [sys.argv[3]])[0].text))
 banned = ("argostranslate.translate", "argostranslate.sbd", "stanza", "spacy", "minisbd", "torch")
 print(sorted(m for m in sys.modules if m.startswith(banned)))
@@ -447,7 +452,15 @@ def test_imports_are_lazy_and_nothing_splits_sentences(tmp_path: Path) -> None:
         env[name] = str(tmp_path / name.lower())
     env.pop("ARGOS_PACKAGES_DIR", None)
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, str(tmp_path / "pk"), str(EN_AZ), ref["source"]],
+        [
+            sys.executable,
+            "-c",
+            _SCRIPT,
+            str(tmp_path / "pk"),
+            str(EN_AZ),
+            ref["source"],
+            COMPUTE_TYPE,
+        ],
         capture_output=True,
         text=True,
         env=env,
