@@ -28,12 +28,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from transflow.model import MEMORY_DRAFT
 
 SHARE = 0.5  # share of its distinct words a match is assumed to have in common
 CANDIDATES = 64  # most candidates scored for one lookup
-_SPACE = re.compile(r"\s+")  # str patterns: Unicode whitespace, NBSP and U+202F included
 _WORD = re.compile(r"\w*[^\W\d]\w*")  # a word that is not a number
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*")  # not in a word: "B52", but "1990s"
 # curly, low and angle quotes as straight ones; invisible characters dropped (not ZWJ or
@@ -49,7 +49,7 @@ def normalize(text: str) -> str:
     """`text` as it is compared: see the module's text."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).translate(_TABLE)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split: Unicode whitespace, NBSP and U+202F included
 
 
 def numbers(text: str) -> list[str]:
@@ -122,7 +122,7 @@ class FuzzyIndex:
             self._units.append(unit)
             self._texts.append(text)
             words.append(_words(text))
-        df = Counter(w for ws in words for w in ws)
+        df = Counter(chain.from_iterable(words))
         # a total order of the words, rarest first; a word the index lacks comes before all
         self._rank = {w: r for r, w in enumerate(sorted(df, key=lambda w: (df[w], w)))}
         # word -> the texts listed under it, shortest first

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.parsers import expat
@@ -373,31 +374,27 @@ def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> Imp
     docs = documents(config)
     where = f"imported from {path.name}"
     report: list[LanguageImport] = []
-    with files.project_lock(config.root):
-        memory = Memory(config.root / MEMORY_FILE)
-        try:
-            merged = update_catalogs(config, langs, docs, None)
-            found = {lang: lookup(units, config.source_lang, lang) for lang in langs}
-            for lang in langs:
-                known = [Stored(s, t, where) for s, t in found[lang].items()]
-                empty_texts = [
-                    e.msgid
-                    for item in merged
-                    if item.language == lang and item.catalog is not None
-                    for e in item.catalog.entries
-                    if _empty(e)
-                ]
-                matches = match_all(known, empty_texts, config.translate.memory_threshold)
-                empty = filled = 0
-                for i, item in enumerate(merged):
-                    if item.language == lang and item.catalog is not None:
-                        catalog, e, f = fill(item.catalog, matches)
-                        merged[i] = replace(item, catalog=catalog)
-                        empty, filled = empty + e, filled + f
-                report.append(LanguageImport(lang, empty, filled))
-            written = write_catalogs(config.root, merged)
-            for lang in langs:
-                memory.add_imported((config.source_lang, lang), found[lang].items(), path.name)
-        finally:
-            memory.close()
+    with files.project_lock(config.root), closing(Memory(config.root / MEMORY_FILE)) as memory:
+        merged = update_catalogs(config, langs, docs, None)
+        found = {lang: lookup(units, config.source_lang, lang) for lang in langs}
+        for lang in langs:
+            known = [Stored(s, t, where) for s, t in found[lang].items()]
+            texts = [
+                e.msgid
+                for item in merged
+                if item.language == lang and item.catalog is not None
+                for e in item.catalog.entries
+                if _empty(e)
+            ]
+            matches = match_all(known, texts, config.translate.memory_threshold)
+            empty = filled = 0
+            for i, item in enumerate(merged):
+                if item.language == lang and item.catalog is not None:
+                    catalog, e, f = fill(item.catalog, matches)
+                    merged[i] = replace(item, catalog=catalog)
+                    empty, filled = empty + e, filled + f
+            report.append(LanguageImport(lang, empty, filled))
+        written = write_catalogs(config.root, merged)
+        for lang in langs:
+            memory.add_imported((config.source_lang, lang), found[lang].items(), path.name)
     return ImportReport(len(units), report, written)
