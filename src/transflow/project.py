@@ -8,6 +8,7 @@ stops a job before any file is touched.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -83,6 +84,7 @@ def documents(config: Config, only: Sequence[Path] = ()) -> list[Document]:
     docs = [Document(p.relative_to(source).as_posix(), p) for p in paths]
     stems: dict[str, str] = {}
     for doc in docs:
+        _check_name(doc.name, source)
         if doc.stem in stems and stems[doc.stem] != doc.name:
             raise TransflowError(
                 f"{stems[doc.stem]} and {doc.name} would share the catalog name {doc.stem!r}",
@@ -90,6 +92,27 @@ def documents(config: Config, only: Sequence[Path] = ()) -> list[Document]:
             )
         stems[doc.stem] = doc.name
     return sorted(docs, key=lambda d: d.name)
+
+
+_UNFIT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]|[\ud800-\udfff]")
+
+
+def _check_name(name: str, source: Path) -> None:
+    """A document name must fit on a catalog's ``#:`` reference line: no control
+    characters (a line break would end the line), and valid UTF-8 (a catalog is UTF-8)."""
+    bad = _UNFIT_NAME.search(name)
+    if bad is None:
+        return
+    char = bad.group()
+    why = (
+        "is not valid UTF-8"
+        if "\ud800" <= char <= "\udfff"
+        else f"holds a control character (U+{ord(char):04X})"
+    )
+    raise TransflowError(
+        f"the file name {name!r} {why}, which a catalog reference cannot carry; rename the file",
+        source,
+    )
 
 
 def template_path(config: Config, doc: Document) -> Path:
