@@ -23,6 +23,10 @@ class _ModelsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TransflowError as exc:
+            from transflow.cli.common import shown
+
+            if exc.path and Path(exc.path).is_absolute():
+                exc.path = shown(Path(exc.path))
             click.echo(f"transflow: error: {exc}", err=True)
             sys.exit(1)
 
