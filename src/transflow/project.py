@@ -8,6 +8,7 @@ stops a job before any file is touched.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from transflow import cache, catalog, files, parallel
 from transflow.cache import ExtractState
-from transflow.config import Config
+from transflow.config import Config, language_problem, link_out
 from transflow.errors import TransflowError
 from transflow.model import Catalog
 from transflow.reconcile import Conflict, reconcile
@@ -70,7 +71,11 @@ def documents(config: Config, only: Sequence[Path] = ()) -> list[Document]:
     else:
         found: dict[Path, None] = {}
         for pattern in config.documents:
-            for path in sorted(source.glob(pattern)):
+            try:
+                matches = sorted(source.glob(pattern))
+            except (ValueError, NotImplementedError) as exc:  # '/abs', '': checked at load
+                raise TransflowError(f"bad glob {pattern!r}: {exc}", config.path) from None
+            for path in matches:
                 if path.is_file():
                     found[path] = None
         paths = []
@@ -87,6 +92,7 @@ def documents(config: Config, only: Sequence[Path] = ()) -> list[Document]:
     docs = [Document(p.relative_to(source).as_posix(), p) for p in paths]
     stems: dict[str, str] = {}
     for doc in docs:
+        _check_name(doc.name, source)
         if doc.stem in stems and stems[doc.stem] != doc.name:
             raise TransflowError(
                 f"{stems[doc.stem]} and {doc.name} would share the catalog name {doc.stem!r}",
@@ -96,16 +102,63 @@ def documents(config: Config, only: Sequence[Path] = ()) -> list[Document]:
     return sorted(docs, key=lambda d: d.name)
 
 
+_UNFIT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]|[\ud800-\udfff]")
+
+
+def _check_name(name: str, source: Path) -> None:
+    """A document name must fit on a catalog's ``#:`` reference line: no control
+    characters (a line break would end the line), and valid UTF-8 (a catalog is UTF-8)."""
+    bad = _UNFIT_NAME.search(name)
+    if bad is None:
+        return
+    char = bad.group()
+    why = (
+        "is not valid UTF-8"
+        if "\ud800" <= char <= "\udfff"
+        else f"holds a control character (U+{ord(char):04X})"
+    )
+    raise TransflowError(
+        f"the file name {name!r} {why}, which a catalog reference cannot carry; rename the file",
+        source,
+    )
+
+
+def writable(config: Config, path: Path) -> Path:
+    """`path`, a file transflow may write: no symbolic link on the way to it leads out of
+    the project (a cloned repository can hold ``locales/az -> /somewhere``). Each folder is
+    checked once per loaded configuration."""
+    folder = os.path.dirname(path)  # a string: 6 times cheaper than Path.parent and its hash
+    if folder not in config.checked:
+        escape = link_out(config.root, Path(folder))
+        if escape is not None:
+            link, target = escape
+            what = "is a symbolic link to" if link.is_symlink() else "leads to"
+            raise TransflowError(
+                f"{what} {target}, outside the project; transflow does not read or write "
+                "catalogs and outputs there (remove the link)",
+                link,
+            )
+        config.checked[folder] = None
+    return path
+
+
+def _folder_name(language: str) -> str:
+    why = language_problem(language)
+    if why:
+        raise TransflowError(why)
+    return language
+
+
 def template_path(config: Config, doc: Document) -> Path:
-    return config.locales_dir / "templates" / f"{doc.stem}.pot"
+    return writable(config, config.locales_dir / "templates" / f"{doc.stem}.pot")
 
 
 def po_path(config: Config, doc: Document, language: str) -> Path:
-    return config.locales_dir / language / f"{doc.stem}.po"
+    return writable(config, config.locales_dir / _folder_name(language) / f"{doc.stem}.po")
 
 
 def output_path(config: Config, doc: Document, language: str) -> Path:
-    return config.build_dir / language / doc.name
+    return writable(config, config.build_dir / _folder_name(language) / doc.name)
 
 
 def units_of(config: Config, doc: Document) -> tuple[str, tuple[Unit, ...]]:

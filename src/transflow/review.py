@@ -31,6 +31,7 @@ from transflow.project import (
     po_path,
     read_catalog,
     units_of,
+    writable,
     write_files,
 )
 from transflow.publish import direction, status_of
@@ -323,7 +324,7 @@ def render(page: Page) -> str:
 
 
 def review_path(config: Config, doc: Document, language: str) -> Path:
-    return config.build_dir / REVIEW_DIR / language / f"{doc.name}.html"
+    return writable(config, config.build_dir / REVIEW_DIR / language / f"{doc.name}.html")
 
 
 def review(
