@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -73,6 +74,18 @@ class Entry(NamedTuple):
 
     def with_(self, **changes: Any) -> Entry:
         return self._replace(**changes)
+
+
+def unit_entries(entries: Iterable[Entry]) -> dict[str, Entry]:
+    """msgid -> the entry that holds the translation of the unit with that text: active and
+    singular; one without msgctxt before one a person gave a msgctxt, else the first."""
+    found: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.obsolete or entry.msgid_plural is not None:
+            continue
+        if entry.msgctxt is None or entry.msgid not in found:
+            found[entry.msgid] = entry
+    return found
 
 
 @dataclass(frozen=True, slots=True)
