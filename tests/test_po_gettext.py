@@ -89,6 +89,7 @@ HAND = [
     'msgid "a" # c\nmsgstr "b"\n',
     '  msgid "a"\n\tmsgstr "b"\r\n\x0c\n',
     '#, fuzzy c-format\n#.  two spaces\n#x\nmsgid "a %d"\nmsgstr "b %d"\n',
+    '#, c-format,range: 1..5\nmsgid "a %d"\nmsgstr "b %d"\n',
     '# c\\\nmsgid "a"\nmsgstr "b"\n',
     'domain "d"\nmsgid "a"\nmsgstr "b"\n',
     'msgid "a\\n"\nmsgstr "b"\n',

@@ -160,6 +160,21 @@ class _Builder:
         )
 
 
+def flags_of(text: str) -> list[str]:
+    """The flags of a "#," line (after the comma): words between commas and spaces, and
+    "range:" with the word after it."""
+    words = [word for word in FLAG_SPLIT.split(text) if word]
+    if "range:" not in words:
+        return words
+    flags: list[str] = []
+    for word in words:
+        if flags and flags[-1] == "range:":
+            flags[-1] = f"range: {word}"
+        else:
+            flags.append(word)
+    return flags
+
+
 def comment(builder: _Builder, text: str) -> None:
     """A comment's text (what follows its "#") into `builder`, as gettext reads it."""
     kind = text[:1]
@@ -168,7 +183,7 @@ def comment(builder: _Builder, text: str) -> None:
     elif kind == ":":
         builder.references += text[1:].split()
     elif kind == ",":
-        builder.flags += [f for f in FLAG_SPLIT.split(text[1:]) if f]
+        builder.flags += flags_of(text[1:])
     else:  # "# text", or "#" alone; the space after "#" is not part of the comment
         builder.translator.append(text[1:] if kind == " " else text)
 

@@ -21,12 +21,11 @@ from pathlib import Path
 
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
-from transflow.polex import FLAG_SPLIT as _FLAG_SPLIT
-from transflow.polex import careful, crlf_to_lf
+from transflow.polex import careful, crlf_to_lf, flags_of
 
 _CHARS = r'[^"\\\n\x00\x04]*'  # inside a string, between escapes
 _QUOTED = rf'"{_CHARS}(?:\\[ntrabfv\\"]{_CHARS})*"'  # a string with the usual escapes
-_COMMENT = r"\#(?:[^~|\n\x00\\]|[^~|\n\x00][^\n\x00]*[^\n\x00\\])?\n"  # no final backslash
+_COMMENT = r"\#(?:[^~|\n\x00][^\n\x00]*)?(?<!\\)\n"  # no final backslash: it joins lines
 _PREVIOUS = re.compile(rf"\#~?\|[ \t]*(?:(msgctxt|msgid)[ \t]+)?({_QUOTED})[ \t]*")
 _UNESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
@@ -108,7 +107,7 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
             if kind == "#:":
                 references += comment[2:].split()
             elif kind == "#,":
-                flags += [f for f in _FLAG_SPLIT.split(comment[2:]) if f]
+                flags += flags_of(comment[2:])
             elif kind == "#.":
                 extracted.append(comment[3:] if comment.startswith("#. ") else comment[2:])
             else:
