@@ -7,6 +7,8 @@ gettext tools and editors make no noise diffs.
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -80,16 +82,37 @@ def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
 
 
 def read_text(path: Path) -> str:
-    """A catalog file's text; not UTF-8 is a :class:`TransflowError` naming path:line."""
+    """A catalog file's text, in the charset its header names (UTF-8 when it names none
+    Python knows, as ``CHARSET`` in a template); bytes that are not in that charset are a
+    :class:`TransflowError` naming path:line."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    charset = _charset(raw.decode("latin-1"))
     try:
-        return raw.decode("utf-8")
+        return raw.decode(charset)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise TransflowError("the catalog is not UTF-8", path, line) from None
+        name = "UTF-8" if charset == "utf-8" else charset
+        raise TransflowError(f"the catalog is not {name}", path, line) from None
+
+
+_CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)")
+
+
+def _charset(text: str) -> str:
+    """The Python codec of the charset that `text`'s header names; "utf-8" by default."""
+    match = _CHARSET.search(text, 0, 64 * 1024) or _CHARSET.search(text)
+    if match is None:
+        return "utf-8"
+    try:
+        codec = codecs.lookup(match[1]).name
+    except LookupError:
+        return "utf-8"
+    if codec == "utf-8" or "msgid".encode(codec, "replace") != b"msgid":
+        return "utf-8"  # UTF-16 and others that are not ASCII-compatible: not a PO file
+    return codec
 
 
 def read(path: Path, untranslated: bool = True) -> Catalog:
@@ -99,10 +122,20 @@ def read(path: Path, untranslated: bool = True) -> Catalog:
 
 
 def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:
-    """The catalog in `text`, read from `path`."""
+    """The catalog in `text`, read from `path` (in the charset its header names: escapes
+    make bytes of that charset). The catalog holds text, which is written as UTF-8: a header
+    that named another charset names UTF-8 in it."""
     from transflow import poparse
 
-    return poparse.parse(text, path, untranslated)
+    charset = _charset(text)
+    found = poparse.parse(text, path, untranslated, charset)
+    if charset == "utf-8":
+        return found
+    header = tuple(
+        (name, _CHARSET.sub("charset=UTF-8", value) if name == "Content-Type" else value)
+        for name, value in found.header
+    )
+    return Catalog(header, found.header_comments, found.header_fuzzy, found.entries)
 
 
 def parse_header(text: str, path: Path) -> Catalog:

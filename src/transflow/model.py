@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -15,7 +16,9 @@ SEVERITIES = ("error", "warning", "info")
 
 
 class Entry(NamedTuple):
-    """One PO entry. Plural forms are not used for documents and not modelled.
+    """One PO entry. Documents make singular entries only; a plural entry (`msgid_plural`,
+    ``msgstr[n]``) a person added is read and written back as it is: then `msgstr` is
+    ``msgstr[0]`` and `msgstr_plural` holds ``msgstr[1]``, ``msgstr[2]``...
 
     A named tuple rather than a frozen dataclass: catalogs hold tens of thousands, and a
     tuple is made three times faster. Two entries are equal when all but `line` are."""
@@ -29,6 +32,9 @@ class Entry(NamedTuple):
     flags: tuple[str, ...] = ()  # "#," items, e.g. "fuzzy"
     previous_msgid: str | None = None  # "#| msgid", kept with a fuzzy suggestion
     previous_msgctxt: str | None = None  # "#| msgctxt"
+    msgid_plural: str | None = None  # a plural entry's "msgid_plural"
+    msgstr_plural: tuple[str, ...] = ()  # its "msgstr[1]", "msgstr[2]"...
+    previous_msgid_plural: str | None = None  # "#| msgid_plural"
     obsolete: bool = False  # "#~" entries, kept for reuse
     line: int | None = None  # its msgid's line, for messages; not compared
 
@@ -44,6 +50,11 @@ class Entry(NamedTuple):
     @property
     def fuzzy(self) -> bool:
         return "fuzzy" in self.flags
+
+    @property
+    def plural(self) -> bool:
+        """A plural entry: never a unit of a document."""
+        return self.msgid_plural is not None
 
     @property
     def translated(self) -> bool:
@@ -63,6 +74,18 @@ class Entry(NamedTuple):
 
     def with_(self, **changes: Any) -> Entry:
         return self._replace(**changes)
+
+
+def unit_entries(entries: Iterable[Entry]) -> dict[str, Entry]:
+    """msgid -> the entry that holds the translation of the unit with that text: active and
+    singular; one without msgctxt before one a person gave a msgctxt, else the first."""
+    found: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.obsolete or entry.msgid_plural is not None:
+            continue
+        if entry.msgctxt is None or entry.msgid not in found:
+            found[entry.msgid] = entry
+    return found
 
 
 @dataclass(frozen=True, slots=True)

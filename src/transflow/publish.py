@@ -29,7 +29,7 @@ from transflow.assembly import Placed, align, separator_for
 from transflow.catalog import read as read_po
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import Catalog, Entry
+from transflow.model import Catalog, Entry, unit_entries
 from transflow.project import (
     Document,
     Written,
@@ -212,7 +212,7 @@ def _localize(
 ) -> tuple[list[tuple[Path, str]], Output]:
     """The files of one document in one language (none when under `min_completion`)."""
     path = output_path(config, doc, lang)
-    entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
+    entries = unit_entries(catalog.entries)
     published = {t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)}
     output, placed = align(text, units, published.get, separator_for(lang))
     statuses = [status_of(entries.get(u.text)) for u in units]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, SEVERITIES, Catalog
+from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, SEVERITIES, Catalog, unit_entries
 from transflow.project import (
     Document,
     Written,
@@ -87,7 +87,7 @@ def page_of(
     listed: int | None = None,
 ) -> Page:
     """The page's data: each unit with its entry's translation, status and findings."""
-    entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
+    entries = unit_entries(catalog.entries)
     texts = {u.text for u in units}
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: rank.get(f.severity, len(rank)))  # worst first

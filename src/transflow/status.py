@@ -30,7 +30,7 @@ class Counts:
 def count(document: str, language: str, catalog: Catalog | None) -> Counts:
     """The figures of one catalog; a missing catalog has every unit untranslated."""
     entries = catalog.entries if catalog else ()
-    active = [e for e in entries if not e.obsolete]
+    active = [e for e in entries if not e.obsolete and not e.plural]  # plural ones: no units
     translated = sum(1 for e in active if e.translated)
     fuzzy = sum(1 for e in active if e.fuzzy)
     return Counts(
@@ -40,7 +40,7 @@ def count(document: str, language: str, catalog: Catalog | None) -> Counts:
         translated=translated,
         fuzzy=fuzzy,
         untranslated=len(active) - translated - fuzzy,
-        obsolete=len(entries) - len(active),
+        obsolete=sum(1 for e in entries if e.obsolete),
         drafts=sum(1 for e in active if e.draft),
     )
 

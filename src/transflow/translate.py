@@ -76,7 +76,7 @@ def engine_options(config: Config, **overrides: object) -> EngineOptions:
 
 
 def _pending(entry: Entry, refresh: bool) -> bool:
-    if entry.obsolete:
+    if entry.obsolete or entry.plural:  # a plural entry is a person's, and no unit
         return False
     if not entry.msgstr and not entry.fuzzy:
         return True
@@ -89,7 +89,7 @@ def _accepted(catalogs: Sequence[Merged]) -> dict[str, tuple[str, str]]:
     for item in catalogs:
         assert item.catalog is not None
         for e in item.catalog.entries:
-            if e.msgstr and not e.fuzzy:
+            if e.msgstr and not e.fuzzy and not e.plural:
                 found.setdefault(e.msgid, (e.msgstr, item.document.name))
     return found
 
