@@ -89,6 +89,11 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """:func:`read_text` for the bytes `raw` read from `path`."""
     charset = _charset(raw.decode("latin-1"))
     try:
         return raw.decode(charset)

@@ -237,20 +237,13 @@ def _read_existing(path: Path, header_only: bool) -> tuple[str | None, Catalog]:
         raw = None  # read_text below says why
     for _ in range(2):
         try:
-            text = catalog.read_text(path) if raw is None else _decoded(raw, path)
+            text = catalog.read_text(path) if raw is None else catalog.decode(raw, path)
             return text, parse(text, path)
         except TransflowError:
             if raw is None or (now := files.settled(path, raw)) in (None, raw):
                 raise
             raw = now
     raise AssertionError("unreachable")
-
-
-def _decoded(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return catalog.read_text(path)  # not UTF-8 now either: its error names the line
 
 
 def update_catalogs(
@@ -313,28 +306,31 @@ def _remove_leftovers(folders: Iterable[Path]) -> None:
 def _write_merging(root: Path, item: Merged, text: str) -> Written:
     """Write one catalog, merging in what a person saved since it was read."""
     assert item.catalog is not None
-    ours = item.catalog
+    ours, data = item.catalog, text.encode("utf-8")
     notes: list[Conflict] = []
+    merged = False
 
     def remerge(found: bytes) -> bytes:
-        if item.language is None:
-            return text.encode("utf-8")  # a template is made anew from its document
+        nonlocal merged
         try:
-            theirs = catalog.parse(found.decode("utf-8"), item.path)
-        except (UnicodeDecodeError, TransflowError) as exc:
+            now = catalog.decode(found, item.path)
+            if now == item.old or item.language is None:
+                return data  # the same text (in another charset), or a template: made anew
+            theirs = catalog.parse(now, item.path)
+        except TransflowError as exc:
             raise TransflowError(
                 f"changed on disk while transflow ran, and cannot be read now ({exc}); "
                 "it was left as it is",
                 item.path,
             ) from None
         combined, conflicts = reconcile(item.before or Catalog(), ours, theirs)
-        notes[:] = conflicts
+        notes[:], merged = conflicts, True
         return catalog.render_all([combined])[0].encode("utf-8")
 
     old = item.old.encode("utf-8") if item.old is not None else None
-    wrote = files.replace_merged(item.path, old, text.encode("utf-8"), remerge, root)
+    wrote = files.replace_merged(item.path, old, data, remerge, root)
     action = "unchanged" if wrote is None else "created" if item.old is None else "updated"
-    return Written(item.path, action, wrote != text.encode("utf-8"), tuple(notes))
+    return Written(item.path, action, merged, tuple(notes))
 
 
 def write_catalogs(
