@@ -140,12 +140,11 @@ def _langdir(language: str) -> str:
 
 def _figures(page: Page) -> str:
     c = page.counts
-    other_fuzzy = c.fuzzy - c.drafts
     cells = [
         ("units", "Units", c.units),
-        ("accepted", "Accepted", c.translated),
+        ("accepted", "Accepted", c.accepted),
         ("draft", "Drafts", c.drafts),
-        ("fuzzy", "Fuzzy", other_fuzzy),
+        ("fuzzy", "Fuzzy", c.fuzzy),
         ("untranslated", "Untranslated", c.untranslated),
     ]
     items = "".join(
@@ -156,7 +155,7 @@ def _figures(page: Page) -> str:
         f'<div class="figure percent"><dt>Percent accepted</dt>'
         f'<dd data-figure="percent">{c.percent:.1f}%</dd></div>'
     )
-    parts = [("accepted", c.translated), ("draft", c.drafts), ("fuzzy", other_fuzzy)]
+    parts = [("accepted", c.accepted), ("draft", c.drafts), ("fuzzy", c.fuzzy)]
     parts.append(("untranslated", c.untranslated))
     total = max(c.units, 1)
     bar = "".join(
