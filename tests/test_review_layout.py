@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_review import PAGE, chromium_command, review_sample
-from tf_helpers import ROOT
+from test_review import DOC, PAGE, chromium_command, review_sample
+from tf_helpers import ROOT, cli
 
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 PHONE, DESKTOP = 390, 1280
@@ -120,3 +120,28 @@ def test_review_page_on_a_desktop(review_page: Path, chromium: list[str], tmp_pa
     phone = measure(chromium, review_page, PHONE, tmp_path)
     assert phone["height"] < 4 * layout["height"], (phone["height"], layout["height"])
     screenshot(chromium, review_page, DESKTOP, "review-ur-1280.png")
+
+
+@pytest.fixture(scope="module")
+def published(review_page: Path) -> Path:
+    """The Urdu page that build publishes from the review test's catalog, drafts included:
+    Urdu paragraphs, and English ones where a unit has no translation."""
+    root = review_page.parents[3]
+    assert cli(root, "build", "--lang", "ur", "--drafts", "include").exit_code == 0
+    return root / "build" / "ur" / f"{DOC}.txt.html"
+
+
+def test_published_page_on_a_phone(published: Path, chromium: list[str], tmp_path: Path) -> None:
+    layout = measure(chromium, published, PHONE, tmp_path)
+    assert layout["scrollWidth"] <= PHONE and layout["right"] <= PHONE + 0.5
+    blocks = layout["paragraphs"]
+    assert len(blocks) >= 9 and all(300 <= b["width"] <= PHONE for b in blocks)
+    assert all(f.startswith('"Noto Nastaliq Urdu"') for f in layout["fonts"]), layout["fonts"]
+    screenshot(chromium, published, PHONE, "publish-ur-390.png")
+
+
+def test_published_page_has_a_measure(published: Path, chromium: list[str], tmp_path: Path) -> None:
+    layout = measure(chromium, published, DESKTOP, tmp_path)
+    for block in layout["paragraphs"]:
+        assert 500 <= block["width"] <= 760, block  # about 38em, not 1280 px of text
+        assert abs(block["left"] - (DESKTOP - block["right"])) < 2  # centred
