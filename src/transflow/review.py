@@ -263,6 +263,7 @@ def word_diff(old: str, new: str) -> str:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         space = now[j1][0] if j1 < len(now) else " "
         text = "".join(s + w for s, w in now[j1:j2])[len(space) :]
+        space = space or " "  # after a deleted first word
         if op == "equal":
             out.append(_e(space + text))
             continue
