@@ -115,14 +115,14 @@ def test_status_counts_and_fail_under(project: Path) -> None:
     translate_all(project / "locales" / "az" / f"{DOC}.po", lambda s: "X " + s)
     result = cli(project, "status", "--json")
     rows = [json.loads(line) for line in result.output.splitlines()]
-    by_lang = {r["language"]: r for r in rows}
-    assert by_lang["az"]["units"] == 30 and by_lang["az"]["translated"] == 30
+    by_lang = {r["language"]: r for r in rows if r["type"] == "catalog"}
+    assert by_lang["az"]["units"] == 30 and by_lang["az"]["accepted"] == 30
     assert by_lang["az"]["percent"] == 100.0
     assert by_lang["ru"]["untranslated"] == 30 and by_lang["ru"]["percent"] == 0.0
     assert cli(project, "status", "--lang", "az", "--fail-under", "100").exit_code == 0
     low = cli(project, "status", "--fail-under", "50")
     assert low.exit_code == 3
-    assert f"{DOC}.txt [ru] is 0.0% translated, under 50%" in low.stderr
+    assert f"{DOC}.txt [ru] is 0.0% accepted, under 50%" in low.stderr
     text = cli(project, "status").output
     assert "units" in text and f"{DOC}.txt" in text
 

@@ -60,7 +60,8 @@ def installed(packages: Path) -> dict[str, str]:
     """Pair -> installed folder name."""
     result = cli("--packages-dir", packages, "list", "--json")
     assert result.exit_code == 0, result.output
-    return {p["pair"]: Path(p["path"]).name for p in json.loads(result.stdout)["packages"]}
+    rows = [json.loads(line) for line in result.stdout.splitlines()]  # JSON lines
+    return {p["pair"]: Path(p["path"]).name for p in rows if p["type"] == "package"}
 
 
 def refused(packages: Path, archive: Path, *options: str) -> str:

@@ -79,6 +79,8 @@ class _Page(HTMLParser):
         self.spans: list[dict[str, str | None]] = []
         self.text: list[str] = []
         self.tags: list[str] = []
+        self.metas: list[dict[str, str | None]] = []
+        self.style = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
@@ -86,9 +88,14 @@ class _Page(HTMLParser):
             self.html_attrs = dict(attrs)
         if tag == "span":
             self.spans.append(dict(attrs))
+        if tag == "meta":
+            self.metas.append(dict(attrs))
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if self.tags and self.tags[-1] == "style":
+            self.style += data
+        else:
+            self.text.append(data)
 
 
 def test_html_output_is_escaped_and_right_to_left_for_urdu(project: Path) -> None:
@@ -108,6 +115,18 @@ def test_html_output_is_escaped_and_right_to_left_for_urdu(project: Path) -> Non
     assert 'آذربائیجان <script>alert("x")</script> & "قدر"' in "".join(parsed.text)
     assert len(parsed.spans) == 30
     assert [s["data-status"] for s in parsed.spans[:3]] == ["accepted", "accepted", "untranslated"]
+    # a unit that kept its source text is in the source language, its direction its own
+    assert [(s.get("lang"), s.get("dir")) for s in parsed.spans[1:3]] == [
+        (None, None),
+        ("en", "auto"),
+    ]
+    # readable anywhere: a viewport, an inline style with a face per script, nothing loaded
+    assert {"name": "viewport", "content": "width=device-width, initial-scale=1"} in parsed.metas
+    assert parsed.tags.count("style") == 1 and "link" not in parsed.tags
+    assert "max-width:38em" in parsed.style
+    assert ':lang(ur),:lang(ks){font-family:"Noto Nastaliq Urdu"' in parsed.style
+    assert ":lang(fa)," in parsed.style and '"Noto Naskh Arabic"' in parsed.style
+    assert "url(" not in parsed.style and "@import" not in parsed.style
     assert "Ansar M Bhatti\u00a0in Baku" in "".join(parsed.text)
     cli(project, "build", "--lang", "ru")
     ru = (project / "build" / "ru" / f"{DOC}.txt.html").read_text(encoding="utf-8")

@@ -78,11 +78,38 @@ def status_of(entry: Entry | None) -> str:
     return "draft" if entry.draft else "fuzzy"
 
 
+# The published page's style sheet, inline: a readable measure, and a face per script
+# (Nastaliq for Urdu and Kashmiri, Naskh for the other Arabic-script languages, whose
+# fallback would otherwise be a display face such as Noto Kufi Arabic).
+PAGE_CSS = (
+    "body{margin:0 auto;max-width:38em;padding:1.5em 1.25em 3em;color:#1f2328;"
+    'background:#fff;font:1.125rem/1.6 "Noto Serif",Georgia,"DejaVu Serif",serif}'
+    "h1{font-size:1.6em;line-height:1.3;margin:0 0 .6em}p{margin:0 0 1em}"
+    ".deck{font-size:1.1em;color:#3d444d}.byline{color:#57606a;font-style:italic}"
+    "p,h1{overflow-wrap:break-word}"
+    ':where(span[lang]){font-family:"Noto Serif",Georgia,"DejaVu Serif",serif}'
+    ':lang(ur),:lang(ks){font-family:"Noto Nastaliq Urdu","Noto Naskh Arabic",serif;'
+    "line-height:2.3}"
+    ":lang(ar),:lang(fa),:lang(ps),:lang(sd),:lang(ckb),:lang(ug),:lang(dv){"
+    'font-family:"Noto Naskh Arabic","Noto Sans Arabic",serif;line-height:1.9}'
+    ':lang(he),:lang(yi){font-family:"Noto Serif Hebrew","Noto Sans Hebrew",serif}'
+    "[dir=rtl] .byline{font-style:normal}"  # no slanted Arabic or Hebrew script
+)
+
+
 def render_html(
-    document: str, language: str, placed: Sequence[Placed], statuses: Sequence[str]
+    document: str,
+    language: str,
+    placed: Sequence[Placed],
+    statuses: Sequence[str],
+    source_language: str = "",
 ) -> str:
-    """The output as a standalone HTML page: front matter as headings, one <p> per block."""
+    """The output as a standalone HTML page (inline style, nothing loaded from elsewhere):
+    front matter as headings, one <p> per block. A unit that kept the source text is in
+    `source_language` (when given) and takes its direction from its text."""
     lang = html.escape(language.replace("_", "-"), quote=True)
+    source = html.escape(source_language.replace("_", "-"), quote=True)
+    kept = f' lang="{source}" dir="auto"' if source else ' dir="auto"'
     escape, one_line = html.escape, _one_line
     body: list[str] = []
     spans: list[str] = []  # of the block being written, whose first unit is of `kind`
@@ -93,7 +120,8 @@ def render_html(
             _paragraph(body, kind, spans)
             block, kind, spans = unit.block, unit.kind, []
         spans.append(
-            f'<span data-unit="{unit.block}.{unit.number}" data-status="{status}">'
+            f'<span data-unit="{unit.block}.{unit.number}" data-status="{status}"'
+            f"{'' if item.translated else kept}>"
             f"{escape(one_line(item.text))}</span>"
         )
     _paragraph(body, kind, spans)
@@ -103,7 +131,9 @@ def render_html(
         f'<html lang="{lang}" dir="{direction(language)}">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n"
+        f"<style>{PAGE_CSS}</style>\n"
         "</head>\n"
         "<body>\n<article>\n" + "\n".join(body) + "\n</article>\n</body>\n</html>\n"
     )
@@ -223,7 +253,10 @@ def _localize(
     if write:
         plan = [
             (path, output),
-            (path.with_name(path.name + ".html"), render_html(doc.name, lang, placed, statuses)),
+            (
+                path.with_name(path.name + ".html"),
+                render_html(doc.name, lang, placed, statuses, config.source_lang),
+            ),
             (
                 path.with_name(path.name + ".align.json"),
                 alignment(doc, lang, path.name, placed, statuses),

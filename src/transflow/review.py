@@ -6,7 +6,10 @@
 - the machine drafts with a model score, least confident first, each linked to its row;
 - the document side by side, block by block: each unit's source and translation in one
   row, coloured and labelled by status (accepted, draft, fuzzy, untranslated), with its
-  position (``4.2``), the comments of its entry (a draft's provenance) and its findings.
+  position (``4.2``), the comments of its entry (a draft's provenance; an accepted
+  entry's without the model score) and its findings; a fuzzy row shows what changed in
+  the source since the translation was made, as a word diff of ``#| msgid`` and the new
+  text. On a narrow screen (a phone) each row is a card: source over translation.
 
 The page is self-contained: inline CSS, no script, nothing loaded from elsewhere (its
 Content-Security-Policy forbids both). Every text and attribute is escaped.
@@ -14,7 +17,9 @@ Content-Security-Policy forbids both). Every text and attribute is escaped.
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +67,7 @@ class Row:
     target: str  # the entry's msgstr; "" when untranslated
     comments: tuple[str, ...]  # the entry's translator comments (a draft's provenance)
     findings: tuple[Finding, ...]
+    previous: str | None = None  # the old source of a fuzzy entry ("#| msgid")
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ def page_of(
                 target=entry.msgstr if entry is not None and status != "untranslated" else "",
                 comments=entry.translator_comments if entry is not None else (),
                 findings=tuple(f for f in findings if f.msgid == unit.text),
+                previous=entry.previous_msgid if entry is not None else None,
             )
         )
     drafts = [d for d in scored_drafts(document, language, catalog) if d.msgid in texts]
@@ -140,12 +147,11 @@ def _langdir(language: str) -> str:
 
 def _figures(page: Page) -> str:
     c = page.counts
-    other_fuzzy = c.fuzzy - c.drafts
     cells = [
         ("units", "Units", c.units),
-        ("accepted", "Accepted", c.translated),
+        ("accepted", "Accepted", c.accepted),
         ("draft", "Drafts", c.drafts),
-        ("fuzzy", "Fuzzy", other_fuzzy),
+        ("fuzzy", "Fuzzy", c.fuzzy),
         ("untranslated", "Untranslated", c.untranslated),
     ]
     items = "".join(
@@ -156,7 +162,7 @@ def _figures(page: Page) -> str:
         f'<div class="figure percent"><dt>Percent accepted</dt>'
         f'<dd data-figure="percent">{c.percent:.1f}%</dd></div>'
     )
-    parts = [("accepted", c.translated), ("draft", c.drafts), ("fuzzy", other_fuzzy)]
+    parts = [("accepted", c.accepted), ("draft", c.drafts), ("fuzzy", c.fuzzy)]
     parts.append(("untranslated", c.untranslated))
     total = max(c.units, 1)
     bar = "".join(
@@ -243,6 +249,42 @@ def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_SCORE = re.compile(r"; score -?\d+(?:\.\d+)?")
+_WORDS = re.compile(r"(\s*)(\S+)")  # a word and the whitespace before it
+
+
+def word_diff(old: str, new: str) -> str:
+    """HTML of `new` against `old`, word by word: removed words in <del>, added ones in
+    <ins>, both escaped; the whitespace between words is the new text's."""
+    was = [word for _, word in _WORDS.findall(old)]
+    now = _WORDS.findall(new)
+    matcher = difflib.SequenceMatcher(None, was, [word for _, word in now], autojunk=False)
+    out = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        space = now[j1][0] if j1 < len(now) else " "
+        text = "".join(s + w for s, w in now[j1:j2])[len(space) :]
+        space = space or " "  # after a deleted first word
+        if op == "equal":
+            out.append(_e(space + text))
+            continue
+        out.append((space if j2 > j1 else " ") if out else "")  # the next word has its own
+        if i2 > i1:
+            out.append(f"<del>{_e(' '.join(was[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"{' ' if i2 > i1 else ''}<ins>{_e(text)}</ins>")
+    return "".join(out).strip()
+
+
+def _change(row: Row) -> str:
+    """What changed in the source since a fuzzy entry's translation was made."""
+    if row.previous is None or row.previous == row.unit.text or row.status == "accepted":
+        return ""
+    return (
+        f'<p class="change"><span class="label" lang="{UI_LANGUAGE}">source changed:</span> '
+        f'<span class="diff">{word_diff(row.previous, row.unit.text)}</span></p>'
+    )
+
+
 def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
     unit = row.unit
     block = (
@@ -258,6 +300,8 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
     notes = [_badge("st-" + row.status, row.status)]
     for comment in row.comments:
         kind = "provenance" if comment.startswith((MACHINE_DRAFT, MEMORY_DRAFT)) else "comment"
+        if row.status == "accepted" and comment.startswith(MACHINE_DRAFT):
+            comment = _SCORE.sub("", comment)  # a person accepted it: the score is history
         notes.append(f'<p class="{kind}">{_e(comment)}</p>')
     if row.findings:
         items = "".join(
@@ -272,7 +316,7 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
         f' data-unit="{unit.position}">{block}'
         f'<th scope="row" class="pos"><a href="#{_anchor(unit)}">{unit.position}</a>'
         f'<span class="kind">{_e(unit.kind)}</span></th>'
-        f'<td class="source"{_langdir(page.source_language)}>{_e(unit.text)}</td>'
+        f'<td class="source"{_langdir(page.source_language)}>{_e(unit.text)}{_change(row)}</td>'
         f'<td class="target"{_langdir(page.language)} data-status="{row.status}">{target}</td>'
         f'<td class="notes">{"".join(notes)}</td></tr>'
     )

@@ -65,7 +65,13 @@ def _project_packages_dir(ctx: click.Context) -> Path | None:
 
 
 @models.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: the packages folder, then a 'package' record per package and a "
+    "'pivot' per pair reachable through one intermediate language.",
+)
 @click.pass_obj
 def list_(packages_dir: Path | None, as_json: bool) -> None:
     """Installed packages, and the pairs reachable through one intermediate language."""
@@ -74,23 +80,19 @@ def list_(packages_dir: Path | None, as_json: bool) -> None:
     installed = argos_packages.installed_packages(packages_dir)
     pivots = argos_packages.pivots(installed)
     if as_json:
-        data = {
-            "packages_dir": str(argos_packages.packages_root(packages_dir)),
-            "packages": [
-                {
-                    "pair": p.pair,
-                    "from": p.from_code,
-                    "to": p.to_code,
-                    "version": p.version,
-                    "path": str(p.path),
-                }
-                for p in installed
-            ],
-            "pivots": [
-                {"pair": v.pair, "from": v.from_code, "via": v.via, "to": v.to_code} for v in pivots
-            ],
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        folder = str(argos_packages.packages_root(packages_dir))
+        rows: list[dict[str, str]] = [{"type": "packages_dir", "path": folder}]
+        rows += [
+            {"type": "package", "pair": p.pair, "from": p.from_code, "to": p.to_code}
+            | {"version": p.version, "path": str(p.path)}
+            for p in installed
+        ]
+        rows += [
+            {"type": "pivot", "pair": v.pair, "from": v.from_code, "via": v.via, "to": v.to_code}
+            for v in pivots
+        ]
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
         return
     if not installed:
         root = argos_packages.packages_root(packages_dir)
