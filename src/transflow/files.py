@@ -290,9 +290,9 @@ def replace_merged(
                     os.replace(tmp, path)
                 return ours
             os.chmod(tmp, path.stat().st_mode & 0o777)
+            if _read(path) != on_disk:  # saved while we merged and wrote: merge that first
+                continue
             if not _exchange(tmp, path):
-                if _read(path) != on_disk:
-                    continue
                 os.replace(tmp, path)
                 return ours
             if _read(tmp) == on_disk:
