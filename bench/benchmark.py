@@ -1155,6 +1155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.write_docs:
         DOCS_FILE.parent.mkdir(exist_ok=True)
+        old = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else ""
+        kept = old.find("\n## Linearity\n")  # bench/linearity.py's section stays
+        text += old[kept:] if kept >= 0 else ""
         DOCS_FILE.write_text(text, encoding="utf-8")
         log(f"wrote {DOCS_FILE}")
     return 0

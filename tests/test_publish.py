@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tracemalloc
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 import pytest
 from tf_helpers import SAMPLE, cli
+
+from transflow.config import load
+from transflow.publish import build
 
 DOC = "azerbaijan-pak-support"
 
@@ -211,3 +215,31 @@ def test_catalogs_reach_the_disk_before_the_rename_and_build_outputs_do_not(
     assert cli(root, "build").exit_code == 0
     assert (root / "build" / "az" / f"{DOC}.txt.html").exists()
     assert synced == []
+
+
+def test_build_makes_one_output_at_a_time(tmp_path: Path) -> None:
+    # before: the text, HTML and alignment of every output were all made (as strings,
+    # two bytes a character here, as the text has ’) before the first was written: the
+    # peak was 32 times the document's size, against 22 now
+    root = tmp_path / "big"
+    (root / "source").mkdir(parents=True)
+    paragraphs = SAMPLE.read_text(encoding="utf-8").split("\n\n")
+    body = [f"{p.strip()} ({n})." for n in range(300) for p in paragraphs if p.strip()]
+    document = "\n\n".join(body) + "\n"
+    (root / "source" / "doc.txt").write_text(document, encoding="utf-8")
+    assert cli(root, "init", "--lang", "az").exit_code == 0
+    assert cli(root, "extract", "-q").exit_code == 0
+    po = root / "locales" / "az" / "doc.po"
+    catalog = polib.pofile(str(po))
+    for entry in catalog:
+        entry.msgstr = entry.msgid.upper()
+    catalog.save()
+    config = load(root)
+    tracemalloc.start()
+    try:
+        build(config)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (root / "build" / "az" / "doc.txt").read_text(encoding="utf-8") != document
+    assert peak < 27 * len(document.encode())

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from tf_helpers import DATA, cli, make_project
+from hypothesis import given
+from hypothesis import strategies as st
+from tf_helpers import DATA, cli, growth, make_project
 
 from transflow.cli.check import check
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
+from transflow.protect import EMAIL, emails
 from transflow.qa import Finding, check_catalog, check_entry
 
 DOC = "azerbaijan-pak-support"
@@ -72,6 +76,43 @@ def test_numbers_missing_or_changed_is_an_error() -> None:
 
 def test_numbers_added_are_info() -> None:
     assert found("Eight families.", "8 семей.") == {"numbers:info"}
+
+
+# --- long texts ------------------------------------------------------------------------
+
+# (source, translation) of about n characters: runs of word characters (what an e-mail's
+# local part is made of), of digits, many ranges (2020-21), many numbers in reverse order.
+LONG_TEXTS = {
+    "letters": lambda n: ("Write to us.", "x" * n),
+    "digits": lambda n: ("7" * n, "7" * n + "."),
+    "word characters and dots": lambda n: ("ab1_." * (n // 5), "ab1_." * (n // 5) + "!"),
+    "ranges": lambda n: ("2020-21 " * (n // 8), "2020–2021, " * (n // 11)),
+    "numbers": lambda n: (
+        " ".join(map(str, range(n // 6))),
+        " ".join(map(str, reversed(range(n // 6)))),
+    ),
+}
+
+
+@pytest.mark.parametrize("make", LONG_TEXTS.values(), ids=list(LONG_TEXTS))
+def test_checks_are_linear_in_the_length_of_the_text(
+    make: Callable[[int], tuple[str, str]],
+) -> None:
+    # before: the e-mail pattern rescanned a run of word characters from each of its
+    # positions, the range pattern a run of digits, and numbers were paired by a scan of
+    # all those left: 16 times the time for 4 times the text
+    def run(n: int) -> None:
+        source, target = make(n)
+        check_entry(source, target, "az")
+        check_entry(target, source, "ru")
+
+    assert growth(run, 10_000) < 8
+
+
+@given(st.text(alphabet="ab1_.+-@ x\u00e9\u0661", max_size=40))
+def test_emails_are_what_the_pattern_finds(text: str) -> None:
+    expected = [match.span() for match in EMAIL.finditer(text)]
+    assert [match.span() for match in emails(text)] == expected
 
 
 # --- urls, placeholders, terms ---------------------------------------------------------

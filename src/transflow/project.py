@@ -370,23 +370,31 @@ def outdated(
     return [m.path for m in merged if m.before is None or m.catalog != m.before]
 
 
-def write_files(config: Config, plan: Sequence[tuple[Path, str]]) -> list[Written]:
+def write_files(
+    config: Config, plan: Sequence[tuple[Path, str | Callable[[], bytes]]]
+) -> list[Written]:
     """Write each (path, text) whose bytes changed, under the project lock; every folder
     is checked writable first, and each file is written atomically. For generated files
-    (build outputs, review pages), which a rerun makes again: they are not fsynced."""
+    (build outputs, review pages), which a rerun makes again: they are not fsynced.
+    The text may be a function that makes the file's bytes, called when its turn comes,
+    so that only one large file at a time need be in memory."""
     written = []
     with files.project_lock(config.root):
         for folder in {path.parent for path, _ in plan}:
             files.check_writable(folder)
         for path, text in plan:
-            data = text.encode("utf-8")
-            old = path.read_bytes() if path.exists() else None
-            if old == data:
-                written.append(Written(path, "unchanged"))
-                continue
-            files.write_atomic_bytes(path, data, durable=False)
-            written.append(Written(path, "updated" if old is not None else "created"))
+            data = text() if callable(text) else text.encode("utf-8")
+            written.append(_write_changed(path, data))
+            del data  # before the next file is made
     return written
+
+
+def _write_changed(path: Path, data: bytes) -> Written:
+    size = path.stat().st_size if path.exists() else None
+    if size == len(data) and path.read_bytes() == data:
+        return Written(path, "unchanged")
+    files.write_atomic_bytes(path, data, durable=False)
+    return Written(path, "updated" if size is not None else "created")
 
 
 def extract(

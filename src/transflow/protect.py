@@ -23,7 +23,10 @@ _PLACEHOLDER = re.compile(
     r"|\r?\n"
 )
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"”’)]+[^\s<>\"”’).,;:!?]", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# EMAIL tried only where a run of the characters its local part is made of begins: tried
+# at every position, it would scan the rest of a run of word characters each time.
+_EMAIL_AT_RUN = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -58,6 +61,25 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def emails(text: str) -> list[re.Match[str]]:
+    """The matches of ``EMAIL.finditer(text)``, found in time linear in the length of
+    `text` (``finditer`` is quadratic in a long run of word characters).
+
+    A match's local part runs to the ``@`` that ends the run of ``[\\w.+-]`` it starts in,
+    so it starts at the first position of that run or at none: only there need the pattern
+    be tried, and, where the last match ended inside such a run, at that end.
+    """
+    found: list[re.Match[str]] = []
+    pos = 0
+    while True:
+        match = EMAIL.match(text, pos) if pos else None
+        match = match or _EMAIL_AT_RUN.search(text, pos)
+        if match is None:
+            return found
+        found.append(match)
+        pos = match.end()
+
+
 def _numbers(text: str) -> list[str]:
     return [re.sub(r"\D", "", n) for n in _NUMBER.findall(text.translate(_DIGITS))]
 
@@ -69,7 +91,7 @@ def lost(source: str, target: str, terms: Sequence[str] = ()) -> list[str]:
     and Eastern Arabic or Urdu digits (۳۸۹۰) count as kept.
     """
     missing = [u for u in _URL.findall(source) if u not in target]
-    missing += [e for e in _EMAIL.findall(source) if e not in target]
+    missing += [e.group() for e in emails(source) if e.group() not in target]
     kept = _numbers(target)
     for raw, digits in zip(_NUMBER.findall(source), _numbers(source), strict=True):
         if digits in kept:

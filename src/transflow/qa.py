@@ -44,13 +44,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transflow.model import Catalog
+from transflow.protect import emails
 
 if TYPE_CHECKING:
     from transflow.config import Config
@@ -82,12 +83,13 @@ _PLACEHOLDER = re.compile(
     r"|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"  # &amp; &#160;
 )
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"”’)]+[^\s<>\"”’).,;:!?]", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # \d is any script's decimal digit; groups: "3,890" "3.890" "3'890" "٣٬٨٩٠", "3 890" with
 # a space, U+00A0, U+2009 or U+202F only before exactly three digits.
 _NUMBER = re.compile(r"\d+(?:[.,'’٫٬]\d+|[ \u00a0\u2009\u202f]\d{3}(?!\d))*")
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
-_RANGE = re.compile(r"(\d{3,})\s*[-–—‒]\s*(\d{2})(?!\d)")  # 2020-21
+# 2020-21; tried only where a run of digits begins (elsewhere it could not match, and
+# would scan the rest of a long run each time)
+_RANGE = re.compile(r"(?<!\d)(\d{3,}+)\s*[-–—‒]\s*(\d{2})(?!\d)")
 _DECADE = re.compile(r"['’‘](\d{2})(?!\d)")  # '90s
 
 
@@ -97,38 +99,61 @@ def _digits(raw: str) -> str:
 
 def _plain(text: str) -> str:
     """`text` without the placeholders, URLs and e-mails, which other checks compare."""
-    for pattern in (_URL, _EMAIL, _PLACEHOLDER):
-        text = pattern.sub(" ", text)
-    return text
+    text = _URL.sub(" ", text)
+    pieces: list[str] = []
+    last = 0
+    for match in emails(text):
+        pieces += (text[last : match.start()], " ")
+        last = match.end()
+    return _PLACEHOLDER.sub(" ", "".join(pieces) + text[last:])
 
 
 def _numbers(text: str, split: bool) -> list[set[str]]:
     """Each number of `text` as the digit strings it may stand for."""
     found: list[set[str]] = []
+    two_digit: dict[str, list[set[str]]] = {}  # the numbers of two digits, by their digits
     for match in _NUMBER.finditer(text):
-        pieces = _SPACES.split(match.group()) if split else [match.group()]
-        found += [{_digits(piece)} for piece in pieces]
+        for piece in _SPACES.split(match.group()) if split else [match.group()]:
+            digits = _digits(piece)
+            found.append({digits})
+            if len(digits) == 2:
+                two_digit.setdefault(digits, []).append(found[-1])
         if _DECADE.fullmatch(text[max(0, match.start() - 1) : match.end()]):
             found[-1] |= {"19" + _digits(match.group()), "20" + _digits(match.group())}
-    for match in _RANGE.finditer(text):  # 2020-21 may be written 2020-2021, and back
+    # 2020-21 may be written 2020-2021, and back: any 21 may then stand for 2021
+    completed: dict[str, set[str]] = {}
+    for match in _RANGE.finditer(text):
         first, second = _digits(match.group(1)), _digits(match.group(2))
-        for number in found:
-            if second in number:
-                number.add(first[: len(first) - len(second)] + second)
+        completed.setdefault(second, set()).add(first[: len(first) - len(second)] + second)
+    for second, numbers in completed.items():
+        for number in two_digit.get(second, ()):
+            number |= numbers
     return found
 
 
 def _unmatched(source: str, target: str, split: bool) -> tuple[list[str], list[str]]:
-    """Source numbers the target lacks, and target numbers the source lacks."""
+    """Source numbers the target lacks, and target numbers the source lacks: each source
+    number takes the first target number left that may stand for the same digits."""
     left = _numbers(target, split)
+    taken = [False] * len(left)
+    where: dict[str, deque[int]] = {}  # digits -> the target numbers that may be them
+    for i, number in enumerate(left):
+        for digits in number:
+            where.setdefault(digits, deque()).append(i)
     missing = []
     for number in _numbers(source, split):
-        match = next((other for other in left if number & other), None)
-        if match is None:
+        first = len(left)
+        for digits in number:
+            queue = where.get(digits)
+            while queue and taken[queue[0]]:
+                queue.popleft()
+            if queue:
+                first = min(first, queue[0])
+        if first == len(left):
             missing.append(min(number, key=len))
         else:
-            left.remove(match)
-    return missing, [min(n, key=len) for n in left]
+            taken[first] = True
+    return missing, [min(n, key=len) for n, gone in zip(left, taken, strict=True) if not gone]
 
 
 def _raw_numbers(text: str, digits: Iterable[str]) -> list[str]:
@@ -158,8 +183,9 @@ def _check_numbers(source: str, target: str) -> list[Issue]:
 
 def _check_kept(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
     issues: list[Issue] = []
-    for kind, pattern in (("URL", _URL), ("e-mail address", _EMAIL)):
-        for item in dict.fromkeys(pattern.findall(source)):
+    found = (("URL", _URL.findall(source)), ("e-mail address", [m.group() for m in emails(source)]))
+    for kind, items in found:
+        for item in dict.fromkeys(items):
             if item not in target:
                 message = f"the {kind} {item} is not in the translation unchanged"
                 issues.append(("urls", "error", message))
