@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 NOTE = "glossary: "  # the extracted comment on a catalog entry: "glossary: term = approved"
 KEEP_COLUMN = "do_not_translate"
+_WORD = re.compile(r"\w+")
 _YES, _NO = {"yes", "y", "true", "1", "x"}, {"", "no", "n", "false", "0"}
 
 
@@ -54,9 +55,10 @@ class Term:
         the term itself when it is not to be translated; None when there is none."""
         if self.keep:
             return self.source
-        found = dict(self.translations)
         code = _code(language)
-        return found.get(code) or found.get(code.split("-")[0]) or None
+        base = code.split("-")[0]
+        exact = next((text for lang, text in self.translations if lang == code), None)
+        return exact or next((text for lang, text in self.translations if lang == base), None)
 
 
 def _key(text: str) -> str:
@@ -113,9 +115,13 @@ class Glossary:
         found = [self.find(e.msgid) for e in entries]
         result = {}
         for language in languages:
+            note = {t: _notes((t,), language) for t in self.terms}
             annotated = []
             for entry, terms in zip(entries, found, strict=True):
-                notes = _notes(terms, language) if terms else ()
+                if not terms:
+                    annotated.append(entry)
+                    continue
+                notes = tuple(n for t in terms for n in note[t])
                 extracted = (*entry.extracted_comments, *notes)
                 annotated.append(entry.with_(extracted_comments=extracted) if notes else entry)
             result[language] = tuple(annotated)
@@ -148,7 +154,6 @@ def _notes(terms: Iterable[Term], language: str | None) -> tuple[str, ...]:
 # Letters that one text writes one way and another the other way: Turkic dotless i,
 # Arabic and Persian yeh, kaf and heh as Urdu writes them.
 _SAME = str.maketrans({"ı": "i", "ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ۀ": "ہ"})
-_WORD = re.compile(r"\w+")
 
 
 @functools.lru_cache(maxsize=4096)
