@@ -83,6 +83,7 @@ class Config:
     fuzzy_threshold: int
     translate: TranslateConfig = TranslateConfig()
     build_drafts: str = "exclude"  # "include": fuzzy entries (machine drafts) are published
+    glossary: Path | None = None  # a .csv or .tbx file inside the project (transflow.glossary)
     # folders already found free of links out of the project (see project.writable)
     checked: dict[str, None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -138,6 +139,10 @@ def _percent(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100
 
 
+def _glossary_file(v: Any) -> bool:
+    return isinstance(v, str) and (v == "" or v.lower().endswith((".csv", ".tbx")))
+
+
 _Check = tuple[Callable[[Any], bool | str], str, Any]
 # section -> key -> (check, what the value must be, default); a check returns True, False
 # or the reason (a string) why the value is wrong
@@ -171,6 +176,9 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "batch_size": (_count(1), "an integer of at least 1", 32),
         "packages_dir": (lambda v: isinstance(v, str), "a folder path", ""),
         "do_not_translate": (_strs, "a list of strings such as ['Mammadov']", []),
+    },
+    "glossary": {
+        "file": (_glossary_file, "a .csv or .tbx file such as 'glossary.csv'", ""),
     },
 }
 
@@ -358,6 +366,7 @@ def load(root: Path) -> Config:
         ),
         fuzzy_threshold=get("catalog", "fuzzy_threshold"),
         build_drafts=get("build", "drafts"),
+        glossary=folder("file", "glossary") if get("glossary", "file") else None,
         translate=TranslateConfig(
             engine=get("translate", "engine"),
             beam_size=get("translate", "beam_size"),

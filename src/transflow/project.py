@@ -261,13 +261,15 @@ def update_catalogs(
     `whole_templates` (`before` then holds the whole file). With a `state`, a document
     whose source and catalogs are as the last extract left them is skipped unread.
     """
+    from transflow import glossary
     from transflow.merge import merge
 
+    terms = glossary.load(config)
     merged: list[Merged] = []
     for done, doc in enumerate(docs, 1):
         targets: list[tuple[Path, str | None]] = [(template_path(config, doc), None)]
         targets += [(po_path(config, doc, lang), lang) for lang in languages]
-        watched = [doc.path, *(path for path, _ in targets)]
+        watched = [doc.path, *(path for path, _ in targets), *filter(None, [config.glossary])]
         if state is not None and state.unchanged(watched):
             merged += [Merged(path, doc, lang, None, None) for path, lang in targets]
         else:
@@ -282,9 +284,10 @@ def update_catalogs(
                     found.append((path, lang, old, existing))
                 _, units = later()
             template = catalog.template_entries(doc.name, units)
+            noted = terms.annotate(template, [lang for _, lang, _, _ in found])
             for path, lang, old, existing in found:
                 fields = catalog.header_fields(doc.stem, lang)
-                new = merge(template, existing, fields, config.fuzzy_threshold)
+                new = merge(noted[lang], existing, fields, config.fuzzy_threshold)
                 merged.append(Merged(path, doc, lang, new, old, existing if old else None))
         if progress:
             progress(done, len(docs))

@@ -15,6 +15,8 @@ numbers       info      numbers the source lacks (none missing), e.g. "two" writ
 urls          error     a URL or e-mail address of the source not kept unchanged
 placeholders  error     %s, %(name)s, {name}, {0}, <b>…</b>, &amp;: not the same multiset
 terms         error     a do-not-translate term of the source missing from the translation
+glossary      warning   the approved translation of a glossary term of the source missing
+                        (case and endings aside: :func:`transflow.glossary.present`)
 invisible     error     a bidi embedding, override or isolate control (U+202A-202E,
                         U+2066-2069) the source lacks: it changes how text is displayed
 invisible     warning   other format/control characters the source lacks: zero-width
@@ -55,6 +57,7 @@ from transflow.protect import emails
 
 if TYPE_CHECKING:
     from transflow.config import Config
+    from transflow.glossary import Glossary
 
 Issue = tuple[str, str, str]  # (check, severity, message)
 
@@ -380,13 +383,33 @@ def _check_punctuation(source: str, target: str, language: str) -> list[Issue]:
     return []
 
 
+def _check_glossary(source: str, target: str, language: str, words: Glossary) -> list[Issue]:
+    return [
+        (
+            "glossary",
+            "warning",
+            f"the glossary has {term.source!r} = {approved!r}, which the translation lacks",
+        )
+        for term, approved in words.missing(source, target, language)
+    ]
+
+
 # --- entry points ----------------------------------------------------------------------
 
 
-def check_entry(source: str, target: str, language: str, terms: Sequence[str] = ()) -> list[Issue]:
-    """(check, severity, message) for one translation; [] when it is clean (or empty)."""
+def check_entry(
+    source: str,
+    target: str,
+    language: str,
+    terms: Sequence[str] = (),
+    glossary: Glossary | None = None,
+) -> list[Issue]:
+    """(check, severity, message) for one translation; [] when it is clean (or empty).
+    The `glossary`'s do-not-translate terms count as `terms`."""
     if not target:
         return []
+    if glossary is not None:
+        terms = tuple(dict.fromkeys((*terms, *glossary.kept(source, language))))
     plain_source, plain_target = _plain(source), _plain(target)
     return [
         *_check_numbers(plain_source, plain_target),
@@ -397,11 +420,17 @@ def check_entry(source: str, target: str, language: str, terms: Sequence[str] = 
         *_check_identical(source, target, terms),
         *_check_length(source, target, language),
         *_check_punctuation(source, target, language),
+        *(_check_glossary(source, target, language, glossary) if glossary else ()),
     ]
 
 
 def check_catalog(
-    document: str, language: str, path: Path, catalog: Catalog, terms: Sequence[str] = ()
+    document: str,
+    language: str,
+    path: Path,
+    catalog: Catalog,
+    terms: Sequence[str] = (),
+    glossary: Glossary | None = None,
 ) -> list[Finding]:
     """Findings for every non-obsolete entry with a msgstr, accepted and fuzzy alike."""
     findings = []
@@ -410,7 +439,8 @@ def check_catalog(
             continue
         reference = " ".join(entry.references) or document
         where = (document, language, reference, str(path), entry.line, entry.msgid, entry.msgstr)
-        for check, severity, message in check_entry(entry.msgid, entry.msgstr, language, terms):
+        issues = check_entry(entry.msgid, entry.msgstr, language, terms, glossary)
+        for check, severity, message in issues:
             findings.append(Finding(check, severity, *where, message))
     return findings
 
@@ -420,10 +450,11 @@ def check_project(
 ) -> list[Finding]:
     """Findings for the catalogs of every document (or of `only`) in each language, read
     from disk; a missing catalog is a TransflowError."""
-    from transflow import project
+    from transflow import glossary, project
     from transflow.errors import TransflowError
 
     terms = config.translate.do_not_translate
+    words = glossary.load(config)
     findings: list[Finding] = []
     langs = project.languages_of(config, languages)
     for doc in project.documents(config, only):
@@ -435,5 +466,5 @@ def check_project(
                     f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
                     path,
                 )
-            findings += check_catalog(doc.name, lang, path, found, terms)
+            findings += check_catalog(doc.name, lang, path, found, terms, words)
     return findings

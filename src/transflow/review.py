@@ -45,6 +45,7 @@ from transflow.segmentation import Unit
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
 
 if TYPE_CHECKING:
+    from transflow.glossary import Glossary
     from transflow.qa import Finding
 
 REVIEW_DIR = "review"  # below the build folder
@@ -81,6 +82,7 @@ class Page:
     rows: tuple[Row, ...]
     findings: tuple[Finding, ...]  # all of them
     unplaced: tuple[Finding, ...]  # on entries that no unit of the document has
+    glossary: Glossary | None = None  # its terms are marked in the source column
 
 
 def page_of(
@@ -91,6 +93,7 @@ def page_of(
     catalog: Catalog,
     findings: Sequence[Finding] = (),
     listed: int | None = None,
+    glossary: Glossary | None = None,
 ) -> Page:
     """The page's data: each unit with its entry's translation, status and findings."""
     entries = unit_entries(catalog.entries)
@@ -122,6 +125,7 @@ def page_of(
         rows=tuple(rows),
         findings=tuple(findings),
         unplaced=tuple(f for f in findings if f.msgid not in texts),
+        glossary=glossary,
     )
 
 
@@ -245,6 +249,20 @@ def _drafts(page: Page) -> str:
     )
 
 
+def _marked(page: Page, text: str) -> str:
+    """`text`, escaped, each glossary term in it a ``<mark class="term">`` whose title is
+    its approved translation."""
+    spans = page.glossary.spans(text) if page.glossary else []
+    out, last = [], 0
+    for start, end, term in spans:
+        approved = term.approved(page.language)
+        title = f"glossary: {term.source} = {approved}" if approved else f"glossary: {term.source}"
+        out += [_e(text[last:start]), f'<mark class="term" title="{_e(title)}">']
+        out += [_e(text[start:end]), "</mark>"]
+        last = end
+    return "".join(out) + _e(text[last:])
+
+
 def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -316,7 +334,8 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
         f' data-unit="{unit.position}">{block}'
         f'<th scope="row" class="pos"><a href="#{_anchor(unit)}">{unit.position}</a>'
         f'<span class="kind">{_e(unit.kind)}</span></th>'
-        f'<td class="source"{_langdir(page.source_language)}>{_e(unit.text)}{_change(row)}</td>'
+        f'<td class="source"{_langdir(page.source_language)}>'
+        f"{_marked(page, unit.text)}{_change(row)}</td>"
         f'<td class="target"{_langdir(page.language)} data-status="{row.status}">{target}</td>'
         f'<td class="notes">{"".join(notes)}</td></tr>'
     )
@@ -379,8 +398,10 @@ def review(
     progress: Progress | None = None,
 ) -> list[Written]:
     """Write the review page of every document (or of `only`) in each language."""
+    from transflow.glossary import load
     from transflow.qa import check_catalog
 
+    words = load(config)
     langs = languages_of(config, languages)
     docs = documents(config, only)
     plan: list[tuple[Path, str]] = []
@@ -395,8 +416,10 @@ def review(
                     path,
                 )
             terms = config.translate.do_not_translate
-            findings = check_catalog(doc.name, lang, path, catalog, terms)
-            page = page_of(doc.name, lang, config.source_lang, units, catalog, findings, listed)
+            findings = check_catalog(doc.name, lang, path, catalog, terms, words)
+            page = page_of(
+                doc.name, lang, config.source_lang, units, catalog, findings, listed, words
+            )
             plan.append((review_path(config, doc, lang), render(page)))
         if progress:
             progress(done, len(docs))

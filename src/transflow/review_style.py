@@ -93,6 +93,7 @@ CSS = (
     ".finding{margin:.3rem 0 0;padding:.15rem .4rem;border-left:4px solid;border-radius:3px}"
     ".check{font-weight:600}td.score{font-variant-numeric:tabular-nums}"
     "a{color:#0550ae}tr:target td,tr:target th.pos{outline:2px solid #0550ae;outline-offset:-2px}"
+    "mark.term{background:#fff8c5;color:inherit;border-bottom:1px dotted #7d4e00}"
     "@media print{thead th{position:static}}"
     + _NARROW_CSS
     + "".join(

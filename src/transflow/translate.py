@@ -242,7 +242,9 @@ def _apply(
     refresh: bool,
 ) -> dict[Path, Catalog]:
     """The catalogs with their pending entries filled from `accepted` or `drafts`."""
-    terms = config.translate.do_not_translate
+    from transflow import glossary
+
+    terms, words = config.translate.do_not_translate, glossary.load(config)
     result = {}
     for item in catalogs:
         assert item.catalog is not None
@@ -258,7 +260,8 @@ def _apply(
                 score = (
                     f"; score {round(draft.score, 3) + 0.0:.3f}" if draft.score is not None else ""
                 )
-                lost = protect.lost(e.msgid, draft.text, terms)
+                kept = dict.fromkeys((*terms, *words.kept(e.msgid, report.language)))
+                lost = protect.lost(e.msgid, draft.text, list(kept))
                 e = _mark(e, draft.text, f"{MACHINE_DRAFT}{report.provenance}{score}", lost)
                 report.flagged += bool(lost)
                 report.filled += 1
