@@ -220,7 +220,7 @@ class Merged:
     language: str | None  # None: the template
     catalog: Catalog | None  # None: known to be up to date, and not read
     old: str | None  # the file's text now; None: there is no file
-    before: Catalog | None = None  # what the file says now, as read
+    before: Catalog | None = None  # what the file says now, as read (`whole_templates` only)
 
 
 def _read_existing(path: Path, header_only: bool) -> tuple[str | None, Catalog]:
@@ -288,7 +288,8 @@ def update_catalogs(
             for path, lang, old, existing in found:
                 fields = catalog.header_fields(doc.stem, lang)
                 new = merge(noted[lang], existing, fields, config.fuzzy_threshold)
-                merged.append(Merged(path, doc, lang, new, old, existing if old else None))
+                kept = existing if old and whole_templates else None  # only `outdated` needs it
+                merged.append(Merged(path, doc, lang, new, old, kept))
         if progress:
             progress(done, len(docs))
     return merged
@@ -326,7 +327,8 @@ def _write_merging(root: Path, item: Merged, text: str) -> Written:
                 "it was left as it is",
                 item.path,
             ) from None
-        combined, conflicts = reconcile(item.before or Catalog(), ours, theirs)
+        base = catalog.parse(item.old, item.path) if item.old is not None else Catalog()
+        combined, conflicts = reconcile(base, ours, theirs)
         notes[:], merged = conflicts, True
         return catalog.render_all([combined])[0].encode("utf-8")
 
