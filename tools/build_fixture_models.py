@@ -102,7 +102,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS_PATH = ROOT / "tests" / "data" / "sample-units.jsonl"
@@ -147,14 +149,14 @@ UNSEEN_TEXT = "The weather in Lahore was pleasant on Monday, officials said."
 # data
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
 def load_pair(src: str, tgt: str) -> tuple[list[str], list[str]]:
     units = [row["text"] for row in read_jsonl(UNITS_PATH)]
-    refs = {}
+    refs: dict[str, list[str]] = {}
     for code in ("az", "ur", "ru"):
         rows = read_jsonl(REFERENCE_DIR / f"{code}.jsonl")
         if [r["source"] for r in rows] != units:
@@ -205,7 +207,7 @@ def cpu_runs() -> list[tuple[str, dict[str, str]]]:
     On x86, CTranslate2 uses oneDNN (DNNL) on AMD CPUs and Intel MKL on Intel CPUs
     by default; ``CT2_USE_MKL`` forces either, so both are checked on any x86 CPU.
     """
-    backends = [("", {})]
+    backends: list[tuple[str, dict[str, str]]] = [("", {})]
     if platform.machine().lower() in ("x86_64", "amd64"):
         backends = [("DNNL", {"CT2_USE_MKL": "0"}), ("MKL", {"CT2_USE_MKL": "1"})]
     return [
@@ -219,7 +221,7 @@ def cpu_runs() -> list[tuple[str, dict[str, str]]]:
 # sentencepiece
 
 
-def train_sentencepiece(texts: list[str]):
+def train_sentencepiece(texts: list[str]) -> tuple[bytes, Any]:
     import sentencepiece as spm
 
     model = io.BytesIO()
@@ -250,7 +252,7 @@ def train_sentencepiece(texts: list[str]):
 # model (PyTorch side), laid out exactly like CTranslate2's TransformerSpec
 
 
-def sinusoids(length: int, depth: int):
+def sinusoids(length: int, depth: int) -> Any:
     """CTranslate2's default sinusoidal position encodings (OpenNMT-tf layout).
 
     Half sin, half cos; timescale increment log(10000) / (depth/2 - 1);
@@ -265,49 +267,49 @@ def sinusoids(length: int, depth: int):
     return np.concatenate([np.sin(t), np.cos(t)], axis=1).astype(np.float32)
 
 
-def build_torch_model(vocab_size: int):
+def build_torch_model(vocab_size: int) -> Any:
     import torch
     from torch import nn
 
-    def ln():
+    def ln() -> Any:
         return nn.LayerNorm(D_MODEL, eps=1e-6)
 
-    class SelfAttention(nn.Module):
-        def __init__(self):
+    class SelfAttention(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__()
             self.norm = ln()
             self.qkv = nn.Linear(D_MODEL, 3 * D_MODEL)
             self.out = nn.Linear(D_MODEL, D_MODEL)
 
-        def forward(self, x, mask):
+        def forward(self, x: Any, mask: Any) -> Any:
             h = self.norm(x)
             q, k, v = self.qkv(h).chunk(3, dim=-1)
             return x + self.out(attend(q, k, v, mask))
 
-    class CrossAttention(nn.Module):
-        def __init__(self):
+    class CrossAttention(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__()
             self.norm = ln()
             self.q = nn.Linear(D_MODEL, D_MODEL)
             self.kv = nn.Linear(D_MODEL, 2 * D_MODEL)
             self.out = nn.Linear(D_MODEL, D_MODEL)
 
-        def forward(self, x, memory, mask):
+        def forward(self, x: Any, memory: Any, mask: Any) -> Any:
             q = self.q(self.norm(x))
             k, v = self.kv(memory).chunk(2, dim=-1)
             return x + self.out(attend(q, k, v, mask))
 
-    class FFN(nn.Module):
-        def __init__(self):
+    class FFN(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__()
             self.norm = ln()
             self.l0 = nn.Linear(D_MODEL, FFN_DIM)
             self.l1 = nn.Linear(FFN_DIM, D_MODEL)
 
-        def forward(self, x):
+        def forward(self, x: Any) -> Any:
             return x + self.l1(torch.relu(self.l0(self.norm(x))))
 
-    def attend(q, k, v, mask):
+    def attend(q: Any, k: Any, v: Any, mask: Any) -> Any:
         b, tq, _ = q.shape
         tk = k.shape[1]
         hd = D_MODEL // NUM_HEADS
@@ -319,29 +321,29 @@ def build_torch_model(vocab_size: int):
         out = scores.softmax(-1) @ v
         return out.transpose(1, 2).reshape(b, tq, D_MODEL)
 
-    class EncoderLayer(nn.Module):
-        def __init__(self):
+    class EncoderLayer(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__()
             self.self_attn = SelfAttention()
             self.ffn = FFN()
 
-        def forward(self, x, mask):
+        def forward(self, x: Any, mask: Any) -> Any:
             return self.ffn(self.self_attn(x, mask))
 
-    class DecoderLayer(nn.Module):
-        def __init__(self):
+    class DecoderLayer(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__()
             self.self_attn = SelfAttention()
             self.cross_attn = CrossAttention()
             self.ffn = FFN()
 
-        def forward(self, x, memory, self_mask, cross_mask):
+        def forward(self, x: Any, memory: Any, self_mask: Any, cross_mask: Any) -> Any:
             x = self.self_attn(x, self_mask)
             x = self.cross_attn(x, memory, cross_mask)
             return self.ffn(x)
 
-    class Model(nn.Module):
-        def __init__(self):
+    class Model(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__()
             self.embed = nn.Embedding(vocab_size, D_MODEL)
             nn.init.normal_(self.embed.weight, std=D_MODEL**-0.5)
@@ -355,10 +357,10 @@ def build_torch_model(vocab_size: int):
                 if p.dim() == 2 and not name.startswith("embed"):
                     nn.init.xavier_uniform_(p)
 
-        def embed_tokens(self, ids):
+        def embed_tokens(self, ids: Any) -> Any:
             return self.embed(ids) * math.sqrt(D_MODEL) + self.pe[: ids.shape[1]]
 
-        def forward(self, src, src_len, tgt_in):
+        def forward(self, src: Any, src_len: Any, tgt_in: Any) -> Any:
             _, s = src.shape
             t = tgt_in.shape[1]
             src_valid = torch.arange(s)[None, :] < src_len[:, None]  # [b, s]
@@ -377,7 +379,7 @@ def build_torch_model(vocab_size: int):
     return Model()
 
 
-def make_batch(sp, sources: list[str], targets: list[str]):
+def make_batch(sp: Any, sources: list[str], targets: list[str]) -> tuple[Any, Any, Any, Any]:
     import torch
 
     src_ids = [sp.encode(s) for s in sources]
@@ -397,7 +399,7 @@ def make_batch(sp, sources: list[str], targets: list[str]):
     return src, src_len, tgt_in, tgt_out
 
 
-def min_margin(logits, tgt_out) -> float:
+def min_margin(logits: Any, tgt_out: Any) -> float:
     """Smallest (correct logit - best other logit) over all target positions."""
     import torch
 
@@ -409,7 +411,7 @@ def min_margin(logits, tgt_out) -> float:
     return float(torch.min(correct - other))
 
 
-def quantize_rows(w, bits: int = WEIGHT_BITS):
+def quantize_rows(w: Any, bits: int = WEIGHT_BITS) -> tuple[Any, Any]:
     """Per-row symmetric quantization, as stored: (int8 values, float32 scales); numpy."""
     import numpy as np
 
@@ -423,11 +425,11 @@ def quantize_rows(w, bits: int = WEIGHT_BITS):
 
 
 @contextlib.contextmanager
-def stored_weights(model):
+def stored_weights(model: Any) -> Iterator[Any]:
     """Temporarily replaces every matrix of the model by its stored (quantized) value."""
     import torch
 
-    saved = {}
+    saved: dict[str, Any] = {}
     with torch.no_grad():
         for name, p in model.named_parameters():
             if p.dim() == 2:
@@ -447,19 +449,19 @@ def stored_weights(model):
 # CTranslate2 side
 
 
-def to_ctranslate2(model, tokens: list[str], out_dir: Path) -> None:
+def to_ctranslate2(model: Any, tokens: list[str], out_dir: Path) -> None:
     import ctranslate2
     import numpy as np
     from ctranslate2.specs import model_spec
 
-    def w(t):
+    def w(t: Any) -> Any:
         return t.detach().cpu().numpy().astype(np.float32).copy()
 
-    def set_ln(spec, mod):
+    def set_ln(spec: Any, mod: Any) -> None:
         spec.gamma = w(mod.weight)
         spec.beta = w(mod.bias)
 
-    def set_lin(spec, mod):
+    def set_lin(spec: Any, mod: Any) -> None:
         spec.weight = w(mod.weight)
         spec.bias = w(mod.bias)
 
@@ -494,9 +496,9 @@ def to_ctranslate2(model, tokens: list[str], out_dir: Path) -> None:
     spec.validate()
     spec.optimize(quantization=None)  # only aliases the tied embeddings / projection
 
-    quantized = []
+    quantized: list[str] = []
 
-    def quantize(layer, name, value):  # see step 3 of the module docstring
+    def quantize(layer: Any, name: str, value: Any) -> None:  # see step 3 of the module docstring
         key = name.rsplit("/", 1)[-1]
         if not isinstance(value, model_spec.Variable) or value.is_scalar():
             return
@@ -515,7 +517,9 @@ def to_ctranslate2(model, tokens: list[str], out_dir: Path) -> None:
     spec.save(str(out_dir))
 
 
-def translate_units(translator, sp, texts: list[str], beam_size: int) -> list[tuple[str, float]]:
+def translate_units(
+    translator: Any, sp: Any, texts: list[str], beam_size: int
+) -> list[tuple[str, float]]:
     """How the engine is expected to call a package: (text, score) per unit."""
     batch = [sp.encode(t, out_type=str) for t in texts]
     results = translator.translate_batch(
@@ -538,10 +542,10 @@ def _ct2_child(arg: str) -> None:
     sp = spm.SentencePieceProcessor(model_file=job["sp"])
     sources, _ = load_pair(*job["pair"].split("-"))
     by_length = sorted(range(len(sources)), key=lambda i: len(sp.encode(sources[i])))
-    out: dict = {}
+    out: dict[str, dict[str, dict[str, Sequence[tuple[str, float] | None]]]] = {}
     for compute_type in job["compute_types"]:
 
-        def load(threads, compute_type=compute_type):
+        def load(threads: int, compute_type: str = compute_type) -> Any:
             return ctranslate2.Translator(
                 job["model"],
                 device="cpu",
@@ -551,9 +555,11 @@ def _ct2_child(arg: str) -> None:
 
         one, two = load(1), load(2)
         for beam in BEAMS:
-            modes = {"batch": translate_units(one, sp, sources, beam)}
+            modes: dict[str, Sequence[tuple[str, float] | None]] = {
+                "batch": translate_units(one, sp, sources, beam)
+            }
             ordered = translate_units(one, sp, [sources[i] for i in by_length], beam)
-            sorted_back = [None] * len(sources)
+            sorted_back: list[tuple[str, float] | None] = [None] * len(sources)
             for i, result in zip(by_length, ordered, strict=True):
                 sorted_back[i] = result
             modes["sorted"] = sorted_back
@@ -563,7 +569,7 @@ def _ct2_child(arg: str) -> None:
     print(json.dumps(out, ensure_ascii=False))
 
 
-def run_ct2(model_dir: Path, sp_path: Path, pair: str, env: dict[str, str]):
+def run_ct2(model_dir: Path, sp_path: Path, pair: str, env: dict[str, str]) -> Any:
     """_ct2_child in a fresh process with the environment of one of ``cpu_runs()``."""
     env = dict(os.environ, OMP_NUM_THREADS="2", **env)
     job = {
@@ -582,7 +588,9 @@ def run_ct2(model_dir: Path, sp_path: Path, pair: str, env: dict[str, str]):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def check_package(model_dir: Path, sp_path: Path, src: str, tgt: str, stop_early=False) -> dict:
+def check_package(
+    model_dir: Path, sp_path: Path, src: str, tgt: str, stop_early: bool = False
+) -> dict[str, Any]:
     """Runs every kernel and backend; returns exact counts, mismatches, float32 scores.
 
     ``stop_early``: skip the remaining runs once one is not exact (training).
@@ -592,7 +600,7 @@ def check_package(model_dir: Path, sp_path: Path, src: str, tgt: str, stop_early
     exact: dict[str, int] = {}  # "compute/beamB/mode/KERNEL" -> count
     mismatches: list[str] = []
     scores: dict[str, dict[str, list[float]]] = {ct: {} for ct in COMPUTE_TYPES}
-    runs = []
+    runs: list[str] = []
     for label, env in cpu_runs():
         runs.append(label)
         found = run_ct2(model_dir, sp_path, f"{src}-{tgt}", env)
@@ -634,13 +642,14 @@ def check_package(model_dir: Path, sp_path: Path, src: str, tgt: str, stop_early
     }
 
 
-def scores_ok(report: dict, n: int) -> bool:
+def scores_ok(report: dict[str, Any], n: int) -> bool:
     low, high = SCORE_BOUNDS
-    return (
+    return cast(
+        bool,
         report["rounding_stable"]
         and report["distinct_scores"] == n
         and low <= report["score_range"][0]
-        and report["score_range"][1] <= high
+        and report["score_range"][1] <= high,
     )
 
 
@@ -648,7 +657,7 @@ def scores_ok(report: dict, n: int) -> bool:
 # training
 
 
-def smoothed_loss(logits, tgt_out, eps):
+def smoothed_loss(logits: Any, tgt_out: Any, eps: Any) -> Any:
     """Cross-entropy with label smoothing ``eps`` per unit ([n, 1]), mean over tokens."""
     valid = tgt_out != -100
     logp = logits.log_softmax(-1)
@@ -660,10 +669,10 @@ def smoothed_loss(logits, tgt_out, eps):
 
 def lr_factor(step: int) -> float:
     """Linear warm-up, then halving every LR_HALF_LIFE steps down to LR_FLOOR."""
-    return min(1.0, (step + 1) / WARMUP) * max(LR_FLOOR, 0.5 ** (step / LR_HALF_LIFE))
+    return cast(float, min(1.0, (step + 1) / WARMUP) * max(LR_FLOOR, 0.5 ** (step / LR_HALF_LIFE)))
 
 
-def teacher_forced(model, batch) -> tuple[float, list[float]]:
+def teacher_forced(model: Any, batch: tuple[Any, Any, Any, Any]) -> tuple[float, list[float]]:
     """With the stored weights: the smallest logit margin, and each unit's mean log-prob."""
     import torch
 
@@ -679,7 +688,7 @@ def teacher_forced(model, batch) -> tuple[float, list[float]]:
     return margin, means
 
 
-def train_pair(src: str, tgt: str, work: Path) -> dict:
+def train_pair(src: str, tgt: str, work: Path) -> dict[str, Any]:
     import torch
 
     sources, targets = load_pair(src, tgt)
@@ -699,7 +708,7 @@ def train_pair(src: str, tgt: str, work: Path) -> dict:
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     model_dir = work / "model"
     t0 = time.perf_counter()
-    report: dict = {}
+    report: dict[str, Any] = {}
     step = 0
     while step < MAX_STEPS:
         model.train()
@@ -805,7 +814,7 @@ def write_package(src: str, tgt: str, work: Path) -> Path:
 # CTranslate2 checks on the installed packages
 
 
-def verify(pairs: list[tuple[str, str]], stats: dict) -> bool:
+def verify(pairs: list[tuple[str, str]], stats: dict[str, dict[str, Any]]) -> bool:
     with tempfile.TemporaryDirectory(prefix="argos-verify-") as tmp:
         env = dict(os.environ)
         for var, sub in (
@@ -843,7 +852,9 @@ def verify(pairs: list[tuple[str, str]], stats: dict) -> bool:
     return ok
 
 
-def print_report(key: str, entry: dict, report: dict, stats: dict, seconds: float) -> None:
+def print_report(
+    key: str, entry: dict[str, Any], report: dict[str, Any], stats: dict[str, Any], seconds: float
+) -> None:
     n = 30
     print(f"== {key}: {entry['size_bytes']} bytes; unseen -> {entry['unseen_output']!r}")
     if stats:
@@ -880,7 +891,7 @@ def _verify_child(arg: str) -> None:
     pkg_dir = Path(argostranslate.settings.package_data_dir)
     assert str(pkg_dir).startswith(os.environ["ARGOS_PACKAGES_DIR"]), pkg_dir
     pairs = [tuple(p.split("-")) for p in arg.split(",")]
-    report = {}
+    report: dict[str, object] = {}
     for src, tgt in pairs:
         name = package_name(src, tgt)
         zpath = OUT_DIR / f"{name}.argosmodel"

@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow.assembly import Placed, align, separator_for
+from transflow.assembly import Placed, align
 from transflow.catalog import read as read_po
 from transflow.config import Config
 from transflow.errors import TransflowError
+from transflow.languages import direction, separator
 from transflow.model import Catalog, Entry, unit_entries
 from transflow.project import (
     Document,
@@ -42,9 +43,6 @@ from transflow.project import (
 )
 from transflow.segmentation import Unit
 
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
-)
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int], None]
 
@@ -64,10 +62,6 @@ class Output:
     completion: float  # percent of units published translated
     written: bool  # False: under --min-completion; the previous output was kept
     sha256: str | None  # of the file now in the build folder; None: there is none
-
-
-def direction(language: str) -> str:
-    return "rtl" if language.split("_")[0].split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
 def status_of(entry: Entry | None) -> str:
@@ -314,8 +308,8 @@ class _Job:
         ]
 
     def _text(self) -> bytes:
-        published, separator = self.published.get, separator_for(self.lang)
-        output, self.placed = align(self.text, self.units, published, separator)
+        published, between = self.published.get, separator(self.lang)
+        output, self.placed = align(self.text, self.units, published, between)
         data = output.encode("utf-8")
         self.sha256 = hashlib.sha256(data).hexdigest()
         return data

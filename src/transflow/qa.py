@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from transflow import languages
 from transflow.model import Catalog
 from transflow.protect import emails
 
@@ -230,10 +231,6 @@ def _check_whitespace(source: str, target: str) -> list[Issue]:
     return issues
 
 
-def _base(language: str) -> str:
-    return language.replace("-", "_").split("_")[0].lower()
-
-
 def _check_identical(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
     if target != source or not any(ch.isalpha() for ch in source):
         return []
@@ -246,15 +243,12 @@ def _check_identical(source: str, target: str, terms: Sequence[str]) -> list[Iss
     return [("identical", "info" if short else "warning", "the translation equals the source")]
 
 
-_CJK = {"zh", "ja", "ko", "yue"}
-
-
 def _check_length(source: str, target: str, language: str) -> list[Issue]:
     s_len, t_len = len(source.strip()), len(target.strip())
     if s_len < 20 or not t_len:
         return []
     ratio = t_len / s_len
-    low = 0.15 if _base(language) in _CJK else 0.3
+    low = 0.15 if languages.base(language) in languages.CJK else 0.3
     if ratio < low:
         message = f"the translation is only {ratio:.0%} as long as the source"
     elif ratio > 3:
@@ -267,8 +261,6 @@ def _check_length(source: str, target: str, language: str) -> list[Issue]:
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _BIDI_MARKS = set("\u200e\u200f\u061c")
 _JOINERS = set("\u200c\u200d")
-_RTL = set("ar fa ur he iw yi ps sd ug dv ckb ku".split())
-_JOINING = _RTL | set("hi mr ne sa bn as pa gu or ta te kn ml si my km".split())  # ZWNJ/ZWJ
 
 
 def _invisible(text: str) -> Counter[str]:
@@ -280,17 +272,18 @@ def _invisible(text: str) -> Counter[str]:
 
 def _check_invisible(source: str, target: str, language: str) -> list[Issue]:
     issues: list[Issue] = []
-    base = _base(language)
+    base = languages.base(language)
     for ch, count in (_invisible(target) - _invisible(source)).items():
         name = f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
         times = f" ({count} times)" if count > 1 else ""
         if ch in _BIDI_CONTROLS:
             message = f"stray bidi control {name}{times}: it changes how the text is displayed"
             issues.append(("invisible", "error", message))
-        elif ch in _JOINERS and base in _JOINING:
+        elif ch in _JOINERS and base in languages.JOINING:
             continue
         else:
-            severity = "info" if ch in _BIDI_MARKS and base in _RTL else "warning"
+            rtl = languages.direction(language) == "rtl"
+            severity = "info" if ch in _BIDI_MARKS and rtl else "warning"
             issues.append(("invisible", severity, f"invisible character {name}{times}"))
     return issues
 
@@ -343,7 +336,7 @@ def _net(text: str, pair: str) -> int:
 
 
 def _check_brackets(source: str, target: str, language: str) -> list[Issue]:
-    urdu = _base(language) == "ur"
+    urdu = languages.base(language) == "ur"
     issues: list[Issue] = []
     for chars, s_nets, t_nets in (
         *((p, {_net(source, p)}, {_net(target, p)}) for p in ("()", "[]", "{}")),
@@ -358,21 +351,19 @@ def _check_brackets(source: str, target: str, language: str) -> list[Issue]:
     return issues
 
 
-_ENDS = set(".!?…۔؟।॥。！？．‼⁇‽։።፧။།។")
 _CLOSERS = " \t\n\u00a0\"'“”„‘’‚«»‹›)]}）」』"  # may follow a sentence's end
-_NO_FULL_STOP = {"th", "lo", "km"}
 
 
 def _ends_sentence(text: str, language: str) -> bool:
     last = text.rstrip(_CLOSERS)[-1:]
     if last in (";", "\u037e"):  # the Greek question mark; a semicolon elsewhere
-        return _base(language) == "el"
-    return bool(last) and last in _ENDS
+        return languages.base(language) == "el"
+    return bool(last) and last in languages.SENTENCE_ENDS
 
 
 def _check_punctuation(source: str, target: str, language: str) -> list[Issue]:
     s_end, t_end = _ends_sentence(source, "en"), _ends_sentence(target, language)
-    if s_end and not t_end and _base(language) not in _NO_FULL_STOP:
+    if s_end and not t_end and languages.base(language) not in languages.NO_FULL_STOP:
         mark = source.rstrip(_CLOSERS)[-1]
         message = f"the source ends a sentence with {mark!r} and the translation does not"
         return [("punctuation", "warning", message)]

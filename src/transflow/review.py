@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from transflow.config import Config
 from transflow.errors import TransflowError
+from transflow.languages import direction
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, SEVERITIES, Catalog, unit_entries
 from transflow.project import (
     Document,
@@ -39,7 +40,7 @@ from transflow.project import (
     writable,
     write_files,
 )
-from transflow.publish import direction, status_of
+from transflow.publish import status_of
 from transflow.review_style import CSS
 from transflow.segmentation import Unit
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
