@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transflow.engines import ENGINES
 from transflow.errors import TransflowError
 
 CONFIG_NAME = "transflow.toml"
@@ -167,7 +168,7 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "drafts": (_one_of("include", "exclude"), "'include' or 'exclude'", "exclude"),
     },
     "translate": {
-        "engine": (_one_of("argos", "pseudo"), "'argos' or 'pseudo'", "argos"),
+        "engine": (_one_of(*ENGINES), " or ".join(f"'{e}'" for e in ENGINES), "argos"),
         "beam_size": (_count(1), "an integer of at least 1", 4),
         "device": (_one_of("cpu", "cuda", "auto"), "'cpu', 'cuda' or 'auto'", "cpu"),
         "compute_type": (_str, "a CTranslate2 compute type such as 'int8'", "int8"),
