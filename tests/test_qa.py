@@ -396,3 +396,29 @@ def test_command_missing_catalog(tmp_path: Path) -> None:
 def test_command_help_documents_exit_codes() -> None:
     text = " ".join(CliRunner().invoke(check, ["--help"]).output.split())
     assert "4 QA errors found, 5 catalogs missing or out of date" in text
+
+
+def test_a_project_turns_a_check_off(project: Path) -> None:
+    """`[check] disable = ["length"]`: no length findings from check or review; the other
+    checks still run; an unknown id is an error naming the line and the known ids."""
+    assert cli(project, "extract").exit_code == 0
+    path = project / "locales" / "ru" / "azerbaijan-pak-support.po"
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = "Да 1."  # too short (length) and numbers missing
+    catalog.save(str(path))
+    before = cli(project, "check", "--lang", "ru", "--json").stdout
+    assert '"check": "length"' in before
+    config = project / "transflow.toml"
+    config.write_text(config.read_text() + '\n[check]\ndisable = ["length"]\n')
+    after = cli(project, "check", "--lang", "ru", "--json").stdout
+    assert '"check": "length"' not in after and '"check": "numbers"' in after
+    assert cli(project, "review", "--lang", "ru").exit_code == 0
+    page = (project / "build" / "review" / "ru" / "azerbaijan-pak-support.txt.html").read_text()
+    assert "the translation is only" not in page and "numbers" in page
+    config.write_text(config.read_text().replace('["length"]', '["lenght"]'))
+    result = cli(project, "check")
+    assert result.exit_code == 1
+    lines = config.read_text().splitlines()
+    assert f"transflow.toml:{len(lines)}: check.disable" in result.stderr
+    assert "unknown check 'lenght' (known: numbers, urls," in result.stderr

@@ -85,6 +85,7 @@ class Config:
     translate: TranslateConfig = TranslateConfig()
     build_drafts: str = "exclude"  # "include": fuzzy entries (machine drafts) are published
     glossary: Path | None = None  # a .csv or .tbx file inside the project (transflow.glossary)
+    check_disable: tuple[str, ...] = ()  # QA check ids not to run (transflow.qa.CHECK_IDS)
     # folders already found free of links out of the project (see project.writable)
     checked: dict[str, None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -144,6 +145,15 @@ def _glossary_file(v: Any) -> bool:
     return isinstance(v, str) and (v == "" or v.lower().endswith((".csv", ".tbx")))
 
 
+def _check_ids(v: Any) -> bool | str:
+    if not _strs(v) and v != []:
+        return False
+    from transflow.qa import CHECK_IDS
+
+    unknown = [x for x in v if x not in CHECK_IDS]
+    return f"unknown check {unknown[0]!r} (known: {', '.join(CHECK_IDS)})" if unknown else True
+
+
 _Check = tuple[Callable[[Any], bool | str], str, Any]
 # section -> key -> (check, what the value must be, default); a check returns True, False
 # or the reason (a string) why the value is wrong
@@ -180,6 +190,9 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
     },
     "glossary": {
         "file": (_glossary_file, "a .csv or .tbx file such as 'glossary.csv'", ""),
+    },
+    "check": {
+        "disable": (_check_ids, "a list of QA check ids such as ['length']", []),
     },
 }
 
@@ -368,6 +381,7 @@ def load(root: Path) -> Config:
         fuzzy_threshold=get("catalog", "fuzzy_threshold"),
         build_drafts=get("build", "drafts"),
         glossary=folder("file", "glossary") if get("glossary", "file") else None,
+        check_disable=tuple(get("check", "disable")),
         translate=TranslateConfig(
             engine=get("translate", "engine"),
             beam_size=get("translate", "beam_size"),

@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -388,30 +388,60 @@ def _check_glossary(source: str, target: str, language: str, words: Glossary) ->
 # --- entry points ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Pair:
+    """What a check looks at: one translation and its source."""
+
+    source: str
+    target: str
+    plain_source: str  # without placeholders and markup
+    plain_target: str
+    language: str
+    terms: Sequence[str]
+    glossary: Glossary | None
+
+
+# The checks, in the order their findings come, each with the ids of what it reports (a
+# project turns ids off with `[check] disable`).
+CHECKS: tuple[tuple[tuple[str, ...], Callable[[_Pair], list[Issue]]], ...] = (
+    (("numbers",), lambda p: _check_numbers(p.plain_source, p.plain_target)),
+    (("urls", "placeholders", "terms"), lambda p: _check_kept(p.source, p.target, p.terms)),
+    (("invisible",), lambda p: _check_invisible(p.source, p.target, p.language)),
+    (("brackets",), lambda p: _check_brackets(p.plain_source, p.plain_target, p.language)),
+    (("whitespace",), lambda p: _check_whitespace(p.source, p.target)),
+    (("identical",), lambda p: _check_identical(p.source, p.target, p.terms)),
+    (("length",), lambda p: _check_length(p.source, p.target, p.language)),
+    (("punctuation",), lambda p: _check_punctuation(p.source, p.target, p.language)),
+    (
+        ("glossary",),
+        lambda p: _check_glossary(p.source, p.target, p.language, p.glossary) if p.glossary else [],
+    ),
+)
+CHECK_IDS = tuple(name for names, _ in CHECKS for name in names)
+
+
 def check_entry(
     source: str,
     target: str,
     language: str,
     terms: Sequence[str] = (),
     glossary: Glossary | None = None,
+    disabled: Collection[str] = (),
 ) -> list[Issue]:
     """(check, severity, message) for one translation; [] when it is clean (or empty).
-    The `glossary`'s do-not-translate terms count as `terms`."""
+    The `glossary`'s do-not-translate terms count as `terms`; `disabled` check ids are
+    not run (or not reported)."""
     if not target:
         return []
     if glossary is not None:
         terms = tuple(dict.fromkeys((*terms, *glossary.kept(source, language))))
-    plain_source, plain_target = _plain(source), _plain(target)
+    pair = _Pair(source, target, _plain(source), _plain(target), language, terms, glossary)
     return [
-        *_check_numbers(plain_source, plain_target),
-        *_check_kept(source, target, terms),
-        *_check_invisible(source, target, language),
-        *_check_brackets(plain_source, plain_target, language),
-        *_check_whitespace(source, target),
-        *_check_identical(source, target, terms),
-        *_check_length(source, target, language),
-        *_check_punctuation(source, target, language),
-        *(_check_glossary(source, target, language, glossary) if glossary else ()),
+        issue
+        for names, check in CHECKS
+        if not all(name in disabled for name in names)
+        for issue in check(pair)
+        if issue[0] not in disabled
     ]
 
 
@@ -422,6 +452,7 @@ def check_catalog(
     catalog: Catalog,
     terms: Sequence[str] = (),
     glossary: Glossary | None = None,
+    disabled: Collection[str] = (),
 ) -> list[Finding]:
     """Findings for every non-obsolete entry with a msgstr, accepted and fuzzy alike."""
     findings = []
@@ -430,7 +461,7 @@ def check_catalog(
             continue
         reference = " ".join(entry.references) or document
         where = (document, language, reference, str(path), entry.line, entry.msgid, entry.msgstr)
-        issues = check_entry(entry.msgid, entry.msgstr, language, terms, glossary)
+        issues = check_entry(entry.msgid, entry.msgstr, language, terms, glossary, disabled)
         for check, severity, message in issues:
             findings.append(Finding(check, severity, *where, message))
     return findings
@@ -457,5 +488,7 @@ def check_project(
                     f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
                     path,
                 )
-            findings += check_catalog(doc.name, lang, path, found, terms, words)
+            findings += check_catalog(
+                doc.name, lang, path, found, terms, words, config.check_disable
+            )
     return findings

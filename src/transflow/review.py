@@ -417,7 +417,9 @@ def review(
                     path,
                 )
             terms = config.translate.do_not_translate
-            findings = check_catalog(doc.name, lang, path, catalog, terms, words)
+            findings = check_catalog(
+                doc.name, lang, path, catalog, terms, words, config.check_disable
+            )
             page = page_of(
                 doc.name, lang, config.source_lang, units, catalog, findings, listed, words
             )
