@@ -16,7 +16,7 @@ from tf_helpers import DATA, cli, growth, make_project
 from transflow.cli.check import check
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
-from transflow.protect import EMAIL, emails
+from transflow.patterns import EMAIL, emails
 from transflow.qa import Finding, check_catalog, check_entry
 
 DOC = "azerbaijan-pak-support"

@@ -46,15 +46,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transflow import languages
 from transflow.model import Catalog
-from transflow.protect import emails
+from transflow.patterns import (
+    PLACEHOLDER,
+    URL,
+    emails,
+    plain,
+    unmatched_numbers,
+    written_numbers,
+)
 
 if TYPE_CHECKING:
     from transflow.config import Config
@@ -77,108 +84,20 @@ class Finding:
     message: str  # what is wrong, in plain words, naming the offending text
 
 
-# --- what is in a text -----------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(
-    r"%\([^)\s]+\)[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]"  # %(name)s
-    r"|%(?:\d+\$)?[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"  # %s %d %1$s (not "50% of")
-    r"|\{[A-Za-z_][\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|\{\d*\}"  # {name} {0} {}
-    r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"  # <b> </b> <br/> <a href="...">
-    r"|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"  # &amp; &#160;
-)
-_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"”’)]+[^\s<>\"”’).,;:!?]", re.IGNORECASE)
-# \d is any script's decimal digit; groups: "3,890" "3.890" "3'890" "٣٬٨٩٠", "3 890" with
-# a space, U+00A0, U+2009 or U+202F only before exactly three digits.
-_NUMBER = re.compile(r"\d+(?:[.,'’٫٬]\d+|[ \u00a0\u2009\u202f]\d{3}(?!\d))*")
-_SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
-# 2020-21; tried only where a run of digits begins (elsewhere it could not match, and
-# would scan the rest of a long run each time)
-_RANGE = re.compile(r"(?<!\d)(\d{3,}+)\s*[-–—‒]\s*(\d{2})(?!\d)")
-_DECADE = re.compile(r"['’‘](\d{2})(?!\d)")  # '90s
-
-
-def _digits(raw: str) -> str:
-    return "".join(str(unicodedata.decimal(ch)) for ch in raw if ch.isdecimal())
-
-
-def _plain(text: str) -> str:
-    """`text` without the placeholders, URLs and e-mails, which other checks compare."""
-    text = _URL.sub(" ", text)
-    pieces: list[str] = []
-    last = 0
-    for match in emails(text):
-        pieces += (text[last : match.start()], " ")
-        last = match.end()
-    return _PLACEHOLDER.sub(" ", "".join(pieces) + text[last:])
-
-
-def _numbers(text: str, split: bool) -> list[set[str]]:
-    """Each number of `text` as the digit strings it may stand for."""
-    found: list[set[str]] = []
-    two_digit: dict[str, list[set[str]]] = {}  # the numbers of two digits, by their digits
-    for match in _NUMBER.finditer(text):
-        for piece in _SPACES.split(match.group()) if split else [match.group()]:
-            digits = _digits(piece)
-            found.append({digits})
-            if len(digits) == 2:
-                two_digit.setdefault(digits, []).append(found[-1])
-        if _DECADE.fullmatch(text[max(0, match.start() - 1) : match.end()]):
-            found[-1] |= {"19" + _digits(match.group()), "20" + _digits(match.group())}
-    # 2020-21 may be written 2020-2021, and back: any 21 may then stand for 2021
-    completed: dict[str, set[str]] = {}
-    for match in _RANGE.finditer(text):
-        first, second = _digits(match.group(1)), _digits(match.group(2))
-        completed.setdefault(second, set()).add(first[: len(first) - len(second)] + second)
-    for second, numbers in completed.items():
-        for number in two_digit.get(second, ()):
-            number |= numbers
-    return found
-
-
-def _unmatched(source: str, target: str, split: bool) -> tuple[list[str], list[str]]:
-    """Source numbers the target lacks, and target numbers the source lacks: each source
-    number takes the first target number left that may stand for the same digits."""
-    left = _numbers(target, split)
-    taken = [False] * len(left)
-    where: dict[str, deque[int]] = {}  # digits -> the target numbers that may be them
-    for i, number in enumerate(left):
-        for digits in number:
-            where.setdefault(digits, deque()).append(i)
-    missing = []
-    for number in _numbers(source, split):
-        first = len(left)
-        for digits in number:
-            queue = where.get(digits)
-            while queue and taken[queue[0]]:
-                queue.popleft()
-            if queue:
-                first = min(first, queue[0])
-        if first == len(left):
-            missing.append(min(number, key=len))
-        else:
-            taken[first] = True
-    return missing, [min(n, key=len) for n, gone in zip(left, taken, strict=True) if not gone]
-
-
-def _raw_numbers(text: str, digits: Iterable[str]) -> list[str]:
-    """The numbers of `text` as written there, for `digits` as :func:`_numbers` gives them."""
-    written = {_digits(m.group()): m.group() for m in _NUMBER.finditer(text)}
-    return [written.get(d, d) for d in digits]
-
-
 # --- the checks ------------------------------------------------------------------------
 
 
 def _check_numbers(source: str, target: str) -> list[Issue]:
     missing, extra = min(
-        (_unmatched(source, target, split) for split in (False, True)), key=lambda r: len(r[0])
+        (unmatched_numbers(source, target, split) for split in (False, True)),
+        key=lambda r: len(r[0]),
     )
-    extra_text = ", ".join(_raw_numbers(target, extra))
+    extra_text = ", ".join(written_numbers(target, extra))
     if missing:
         has = f" (it has {extra_text}, which the source lacks)" if extra else ""
         return [
             ("numbers", "error", f"the number {number} is not in the translation{has}")
-            for number in _raw_numbers(source, missing)
+            for number in written_numbers(source, missing)
         ]
     if extra:
         return [("numbers", "info", f"the translation has numbers the source lacks: {extra_text}")]
@@ -187,13 +106,13 @@ def _check_numbers(source: str, target: str) -> list[Issue]:
 
 def _check_kept(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
     issues: list[Issue] = []
-    found = (("URL", _URL.findall(source)), ("e-mail address", [m.group() for m in emails(source)]))
+    found = (("URL", URL.findall(source)), ("e-mail address", [m.group() for m in emails(source)]))
     for kind, items in found:
         for item in dict.fromkeys(items):
             if item not in target:
                 message = f"the {kind} {item} is not in the translation unchanged"
                 issues.append(("urls", "error", message))
-    wanted, got = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(target))
+    wanted, got = Counter(PLACEHOLDER.findall(source)), Counter(PLACEHOLDER.findall(target))
     for item in wanted - got:
         issues.append(("placeholders", "error", f"{item} is missing from the translation"))
     for item in got - wanted:
@@ -435,7 +354,7 @@ def check_entry(
         return []
     if glossary is not None:
         terms = tuple(dict.fromkeys((*terms, *glossary.kept(source, language))))
-    pair = _Pair(source, target, _plain(source), _plain(target), language, terms, glossary)
+    pair = _Pair(source, target, plain(source), plain(target), language, terms, glossary)
     return [
         issue
         for names, check in CHECKS
