@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 # Translator comments that transflow writes on the drafts it makes, followed by the
@@ -102,3 +103,25 @@ class Catalog:
             if key == name:
                 return value
         return None
+
+
+class Status(StrEnum):
+    """Where an entry stands, one name for each state everywhere (status, build, review,
+    alignment files, manifest). A StrEnum: it prints and serializes as its value."""
+
+    ACCEPTED = "accepted"  # translated, and not fuzzy: a person accepted it
+    DRAFT = "draft"  # fuzzy, made by transflow (machine or memory): awaiting review
+    FUZZY = "fuzzy"  # fuzzy for another reason (a source change): awaiting review
+    UNTRANSLATED = "untranslated"
+    OBSOLETE = "obsolete"  # "#~": no unit has it any more, kept for reuse
+
+
+def status_of(entry: Entry | None) -> Status:
+    """The status of a unit's entry (None: the unit has no entry)."""
+    if entry is not None and entry.obsolete:
+        return Status.OBSOLETE
+    if entry is None or not entry.msgstr:
+        return Status.UNTRANSLATED
+    if not entry.fuzzy:
+        return Status.ACCEPTED
+    return Status.DRAFT if entry.draft else Status.FUZZY

@@ -30,7 +30,7 @@ from transflow.catalog import read as read_po
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.languages import direction, separator
-from transflow.model import Catalog, Entry, unit_entries
+from transflow.model import Catalog, Status, status_of, unit_entries
 from transflow.project import (
     Document,
     Written,
@@ -62,14 +62,6 @@ class Output:
     completion: float  # percent of units published translated
     written: bool  # False: under --min-completion; the previous output was kept
     sha256: str | None  # of the file now in the build folder; None: there is none
-
-
-def status_of(entry: Entry | None) -> str:
-    if entry is None or not entry.msgstr:
-        return "untranslated"
-    if not entry.fuzzy:
-        return "accepted"
-    return "draft" if entry.draft else "fuzzy"
 
 
 # The published page's style sheet, inline: a readable measure, and a face per script
@@ -291,7 +283,7 @@ class _Job:
         self.write = completion >= min_completion
         self.counts = {
             status: sum(1 for s, d in zip(self.statuses, done, strict=True) if s == status and d)
-            for status in ("accepted", "draft", "fuzzy")
+            for status in (Status.ACCEPTED, Status.DRAFT, Status.FUZZY)
         }
         self.untranslated = len(units) - sum(done)
         self.sha256: str | None = None
@@ -329,9 +321,9 @@ class _Job:
             language=self.lang,
             path=self.relative,
             units=len(self.units),
-            accepted=self.counts["accepted"],
-            drafts=self.counts["draft"],
-            fuzzy=self.counts["fuzzy"],
+            accepted=self.counts[Status.ACCEPTED],
+            drafts=self.counts[Status.DRAFT],
+            fuzzy=self.counts[Status.FUZZY],
             untranslated=self.untranslated,
             completion=self.completion,
             written=self.write,

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.languages import direction
-from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, SEVERITIES, Catalog, unit_entries
+from transflow.model import (
+    MACHINE_DRAFT,
+    MEMORY_DRAFT,
+    SEVERITIES,
+    Catalog,
+    Status,
+    status_of,
+    unit_entries,
+)
 from transflow.project import (
     Document,
     Written,
@@ -40,7 +48,6 @@ from transflow.project import (
     writable,
     write_files,
 )
-from transflow.publish import status_of
 from transflow.review_style import CSS
 from transflow.segmentation import Unit
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
@@ -52,10 +59,10 @@ if TYPE_CHECKING:
 REVIEW_DIR = "review"  # below the build folder
 UI_LANGUAGE = "en"  # the language of the page's own words
 STATUSES = {
-    "accepted": "translated and accepted by a person",
-    "draft": "machine or memory draft, awaiting review",
-    "fuzzy": "fuzzy suggestion (e.g. after a source change), awaiting review",
-    "untranslated": "no translation yet",
+    Status.ACCEPTED: "translated and accepted by a person",
+    Status.DRAFT: "machine or memory draft, awaiting review",
+    Status.FUZZY: "fuzzy suggestion (e.g. after a source change), awaiting review",
+    Status.UNTRANSLATED: "no translation yet",
 }
 Progress = Callable[[int, int], None]
 
@@ -65,7 +72,7 @@ class Row:
     """One unit of the document as the page shows it."""
 
     unit: Unit
-    status: str  # accepted, draft, fuzzy or untranslated
+    status: Status  # accepted, draft, fuzzy or untranslated
     target: str  # the entry's msgstr; "" when untranslated
     comments: tuple[str, ...]  # the entry's translator comments (a draft's provenance)
     findings: tuple[Finding, ...]
@@ -109,7 +116,7 @@ def page_of(
             Row(
                 unit=unit,
                 status=status,
-                target=entry.msgstr if entry is not None and status != "untranslated" else "",
+                target=entry.msgstr if entry is not None and status != Status.UNTRANSLATED else "",
                 comments=entry.translator_comments if entry is not None else (),
                 findings=tuple(f for f in findings if f.msgid == unit.text),
                 previous=entry.previous_msgid if entry is not None else None,
@@ -296,7 +303,7 @@ def word_diff(old: str, new: str) -> str:
 
 def _change(row: Row) -> str:
     """What changed in the source since a fuzzy entry's translation was made."""
-    if row.previous is None or row.previous == row.unit.text or row.status == "accepted":
+    if row.previous is None or row.previous == row.unit.text or row.status == Status.ACCEPTED:
         return ""
     return (
         f'<p class="change"><span class="label" lang="{UI_LANGUAGE}">source changed:</span> '
@@ -319,7 +326,7 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
     notes = [_badge("st-" + row.status, row.status)]
     for comment in row.comments:
         kind = "provenance" if comment.startswith((MACHINE_DRAFT, MEMORY_DRAFT)) else "comment"
-        if row.status == "accepted" and comment.startswith(MACHINE_DRAFT):
+        if row.status == Status.ACCEPTED and comment.startswith(MACHINE_DRAFT):
             comment = _SCORE.sub("", comment)  # a person accepted it: the score is history
         notes.append(f'<p class="{kind}">{_e(comment)}</p>')
     if row.findings:

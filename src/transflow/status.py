@@ -1,6 +1,6 @@
 """Completion figures of catalogs: units and source words in each state.
 
-Every active entry is in one state, as :func:`transflow.publish.status_of` tells it:
+Every active entry is in one state, as :func:`transflow.model.status_of` tells it:
 ``accepted`` (a translation a person accepted), ``draft`` (transflow's machine or memory
 draft, fuzzy), ``fuzzy`` (another fuzzy suggestion, e.g. after a source change) or
 ``untranslated`` (no translation; a fuzzy entry with an empty msgstr too).
@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 from uniseg.wordbreak import words as _segments  # type: ignore[import-untyped]
 
-from transflow.model import MACHINE_DRAFT, Catalog
-from transflow.publish import status_of
+from transflow.model import MACHINE_DRAFT, Catalog, Status, status_of
 
 _SCORE = re.compile(re.escape(MACHINE_DRAFT) + r".*; score (-?\d+(?:\.\d+)?)")
 
-STATES = ("accepted", "draft", "fuzzy", "untranslated")
+STATES = (Status.ACCEPTED, Status.DRAFT, Status.FUZZY, Status.UNTRANSLATED)
 
 # pocount's own expressions (translate/tools/pocount.py, from translate/storage/placeables)
 _BR = re.compile(r"<br\s*?/?>")
@@ -93,16 +92,16 @@ def count(document: str, language: str, catalog: Catalog | None) -> Counts:
         document=document,
         language=language,
         units=sum(units.values()),
-        accepted=units["accepted"],
-        drafts=units["draft"],
-        fuzzy=units["fuzzy"],
-        untranslated=units["untranslated"],
+        accepted=units[Status.ACCEPTED],
+        drafts=units[Status.DRAFT],
+        fuzzy=units[Status.FUZZY],
+        untranslated=units[Status.UNTRANSLATED],
         obsolete=obsolete,
         words=sum(words.values()),
-        accepted_words=words["accepted"],
-        drafts_words=words["draft"],
-        fuzzy_words=words["fuzzy"],
-        untranslated_words=words["untranslated"],
+        accepted_words=words[Status.ACCEPTED],
+        drafts_words=words[Status.DRAFT],
+        fuzzy_words=words[Status.FUZZY],
+        untranslated_words=words[Status.UNTRANSLATED],
     )
 
 
