@@ -18,16 +18,9 @@ from xml.parsers import expat
 from transflow import __version__, files
 from transflow.config import Config
 from transflow.errors import TransflowError
+from transflow.extract import update_catalogs, write_catalogs
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
-from transflow.project import (
-    Written,
-    documents,
-    languages_of,
-    po_path,
-    read_catalog,
-    update_catalogs,
-    write_catalogs,
-)
+from transflow.project import Written, documents, languages_of, po_path, read_catalog
 
 DEFAULT_NAME = "translations.tmx"  # in the project's build folder
 REFERENCE_PROP = "x-transflow-reference"

@@ -22,16 +22,10 @@ from pathlib import Path
 from transflow import files, protect
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
+from transflow.extract import Merged, update_catalogs, write_catalogs
 from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
-from transflow.project import (
-    Merged,
-    Written,
-    documents,
-    languages_of,
-    update_catalogs,
-    write_catalogs,
-)
+from transflow.project import Written, documents, languages_of
 
 MEMORY_FILE = ".transflow/tm.sqlite"
 CHUNK = 256  # units per memory commit
