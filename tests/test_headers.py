@@ -214,3 +214,75 @@ def test_missing_fields_go_where_xgettext_puts_them() -> None:
         "X-Generator",
         "X-Poedit-Basepath",
     ]
+
+
+def written_references(path: Path) -> list[list[str]]:
+    """Each entry's references as the file spells them (``#:`` lines, split at spaces)."""
+    found: list[list[str]] = []
+    for block in path.read_text(encoding="utf-8").split("\n\n")[1:]:
+        refs = [
+            r for line in block.splitlines() if line.startswith("#: ") for r in line[3:].split()
+        ]
+        found.append(refs)
+    return found
+
+
+def test_references_name_blocks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extract(project, monkeypatch, EPOCH)
+    units = json_units(project)
+    blocks: dict[str, list[str]] = {}
+    for unit in units:
+        ref = f"{DOC}.txt:{unit['block']}"
+        if ref not in blocks.setdefault(str(unit["text"]), []):
+            blocks[str(unit["text"])].append(ref)
+    assert written_references(pot(project)) == list(blocks.values())
+
+
+def json_units(root: Path) -> list[dict[str, object]]:
+    import json
+
+    result = cli(root, "segments", "--json", str(root / "source" / f"{DOC}.txt"))
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def test_babel_polib_and_msgcat_keep_the_references(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel.messages.pofile import read_po
+
+    extract(project, monkeypatch, EPOCH)
+    path = po(project, "ru")
+    written = written_references(path)
+    assert all(written)
+    with path.open("rb") as handle:
+        babel = [m for m in read_po(handle) if m.id]
+    assert [[f"{name}:{line}" for name, line in m.locations] for m in babel] == written
+    assert [
+        [f"{name}:{line}" for name, line in e.occurrences] for e in polib.pofile(str(path))
+    ] == (written)
+    assert msgcat(path) == path.read_bytes()
+
+
+def test_older_references_migrate_with_every_translation(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract(project, monkeypatch, EPOCH)
+    path = po(project, "az")
+    catalog = polib.pofile(str(path))
+    units = {str(u["text"]): u for u in json_units(project)}
+    for entry in catalog:  # what an older transflow wrote: block.unit positions, translated
+        unit = units[entry.msgid]
+        entry.occurrences = [(f"{DOC}.txt:{unit['block']}.{unit['index']}", "")]
+        entry.msgstr = "az: " + entry.msgid
+    catalog.save()
+    old = {e.msgid: e.msgstr for e in polib.pofile(str(path))}
+    assert any(
+        ":" in r and "." in r.rsplit(":", 1)[1] for refs in written_references(path) for r in refs
+    )
+
+    extract(project, monkeypatch, EPOCH + 60)
+    after = polib.pofile(str(path))
+    assert {e.msgid: e.msgstr for e in after} == old
+    assert not after.obsolete_entries() and not after.fuzzy_entries()
+    assert written_references(path) == written_references(pot(project))

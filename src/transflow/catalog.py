@@ -139,12 +139,17 @@ def revised(found: Catalog, date: str) -> Catalog:
 
 
 def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
-    """One entry per distinct unit text, in order of first use; references name positions."""
+    """One entry per distinct unit text, in order of first use; references name blocks.
+
+    A reference is ``document:block`` (``doc.txt:4``: the unit is in the document's 4th
+    block), a form every gettext tool, Babel and Poedit read as file:line and keep: a
+    position, not a line number, so rewrapping or editing a paragraph changes no other
+    entry's reference. The units of one block come in their order in the file."""
     name = document.replace(" ", "%20")
-    refs: dict[str, list[str]] = {}
+    refs: dict[str, dict[str, None]] = {}
     kinds: dict[str, list[str]] = {}
     for unit in units:
-        refs.setdefault(unit.text, []).append(f"{name}:{unit.position}")
+        refs.setdefault(unit.text, {})[f"{name}:{unit.block}"] = None
         if unit.kind not in ("sentence", "paragraph"):
             kinds.setdefault(unit.text, [])
             if unit.kind not in kinds[unit.text]:
