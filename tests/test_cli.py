@@ -44,7 +44,7 @@ def test_extract_writes_template_and_catalogs(project: Path) -> None:
     assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
     assert po.metadata["X-Generator"].startswith("transflow ")
     first = po[0]
-    assert first.occurrences == [(f"{DOC}.txt:1.1", "")]
+    assert first.occurrences == [(f"{DOC}.txt", "1")]  # block 1
     assert first.comment == "headline"
     assert po[3].comment == "dateline" and po[3].msgid == "ISLAMABAD:"
     for path in catalogs(project):

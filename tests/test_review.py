@@ -64,8 +64,12 @@ def fill(root: Path) -> None:
     number in one accepted entry, the rest empty."""
     known = {e.msgid: e.msgstr for e in polib.pofile(str(ROOT / "locales" / "ur" / f"{DOC}.po"))}
     catalog = polib.pofile(str(root / "locales" / "ur" / f"{DOC}.po"))
+    config = load(root)
+    positions: dict[str, str] = {}  # msgid -> the position of its first unit
+    for unit in units_of(config, documents(config)[0])[1]:
+        positions.setdefault(unit.text, unit.position)
     for entry in catalog:
-        position = entry.occurrences[0][0].rsplit(":", 1)[1]
+        position = positions[entry.msgid]
         text = known[entry.msgid]
         if position in ACCEPTED:
             entry.msgstr = text.replace("44", "45") if position == WRONG_NUMBER else text

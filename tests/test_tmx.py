@@ -123,7 +123,7 @@ def test_export_holds_accepted_translations_only(translated: tuple[Path, list[st
     text = path.read_text(encoding="utf-8")
     assert "a suggestion" not in text and "a draft" not in text
     assert "&lt;script&gt;alert(\"x &amp; 'y'\")&lt;/script&gt;" in text
-    assert '<prop type="x-transflow-reference">azerbaijan-pak-support.txt:1.1</prop>' in text
+    assert '<prop type="x-transflow-reference">azerbaijan-pak-support.txt:1</prop>' in text
     # deterministic: the same catalogs give the same bytes; -o and --lang
     other = root / "again.tmx"
     assert tf(root, "export", "tmx", "-o", str(other)).exit_code == 0

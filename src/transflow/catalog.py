@@ -8,8 +8,12 @@ gettext tools and editors make no noise diffs.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import time
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from transflow import __version__
@@ -43,10 +47,53 @@ PLURAL_FORMS = {
 }
 
 
-def header_fields(document: str, language: str | None) -> tuple[tuple[str, str], ...]:
-    """The header fields transflow owns for `document` in `language` (None: the template)."""
+def now() -> str:
+    """The date transflow writes into a header, as gettext writes dates, in UTC: the
+    ``SOURCE_DATE_EPOCH`` of the environment when it is set (the reproducible-builds
+    convention), else the current time."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not raw:
+        seconds = int(time.time())
+    elif raw.isascii() and raw.isdigit():
+        seconds = int(raw)
+    else:
+        raise TransflowError(f"SOURCE_DATE_EPOCH is not a whole number of seconds: {raw!r}")
+    try:
+        when = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise TransflowError(f"SOURCE_DATE_EPOCH is out of range: {raw!r}") from None
+    return when.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def header_fields(
+    document: str,
+    language: str | None,
+    created: str,
+    existing: Sequence[tuple[str, str]] = (),
+) -> tuple[tuple[str, str], ...]:
+    """The header fields of `document`'s catalog in `language` (None: the template), in
+    the order xgettext writes them, given the header it has now (`existing`).
+
+    `created` is the template's POT-Creation-Date (:func:`creation_date`), which a
+    catalog copies as msgmerge does; a template's PO-Revision-Date is the same. The fields
+    a person or their editor writes (Poedit updates a PO-Revision-Date on save) keep their
+    values in `existing`: Report-Msgid-Bugs-To, a catalog's PO-Revision-Date (which
+    changes where transflow changes translations, :func:`revised`), Last-Translator,
+    Language-Team and X-Generator. Missing, they are written: PO-Revision-Date from
+    `created`, X-Generator naming transflow, the others empty (``msgfmt --check`` takes
+    empty ones, not xgettext's placeholders)."""
+    found = dict(existing)
+
+    def personal(name: str, default: str) -> tuple[str, str]:
+        return (name, found.get(name, default))
+
     fields = [
         ("Project-Id-Version", document),
+        personal("Report-Msgid-Bugs-To", ""),
+        ("POT-Creation-Date", created),
+        ("PO-Revision-Date", created) if not language else personal("PO-Revision-Date", created),
+        personal("Last-Translator", ""),
+        personal("Language-Team", ""),
         ("Language", language or ""),
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
@@ -56,17 +103,53 @@ def header_fields(document: str, language: str | None) -> tuple[tuple[str, str],
         plural = PLURAL_FORMS.get(language) or PLURAL_FORMS.get(language.split("_")[0])
         if plural:
             fields.append(("Plural-Forms", plural))
-    fields.append(("X-Generator", f"transflow {__version__}"))
+    fields.append(personal("X-Generator", f"transflow {__version__}"))
     return tuple(fields)
 
 
+def creation_date(entries: Sequence[Entry], old: str | None, path: Path, date: str) -> str:
+    """The POT-Creation-Date of a template made of `entries`: the one in the file's text
+    `old` when that file holds the same units (texts, positions, kinds, in order), else
+    `date`. A file that cannot be read is replaced, so it gets `date`."""
+    if old is None:
+        return date
+    try:
+        before = parse(old, path)
+    except TransflowError:
+        return date
+    kept = before.header_value("POT-Creation-Date")
+    if not kept or _units(before.entries) != _units(entries):
+        return date
+    return kept
+
+
+def _units(entries: Sequence[Entry]) -> list[tuple[str | None, str, tuple[str, ...], str]]:
+    """What a template says of each unit, as it reads back from the file."""
+    return [
+        (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
+        for e in entries
+    ]
+
+
+def revised(found: Catalog, date: str) -> Catalog:
+    """`found` with PO-Revision-Date `date`: transflow changed its translations."""
+    from transflow.merge import merge_header
+
+    return replace(found, header=merge_header(found.header, (("PO-Revision-Date", date),)))
+
+
 def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
-    """One entry per distinct unit text, in order of first use; references name positions."""
+    """One entry per distinct unit text, in order of first use; references name blocks.
+
+    A reference is ``document:block`` (``doc.txt:4``: the unit is in the document's 4th
+    block), a form every gettext tool, Babel and Poedit read as file:line and keep: a
+    position, not a line number, so rewrapping or editing a paragraph changes no other
+    entry's reference. The units of one block come in their order in the file."""
     name = document.replace(" ", "%20")
-    refs: dict[str, list[str]] = {}
+    refs: dict[str, dict[str, None]] = {}
     kinds: dict[str, list[str]] = {}
     for unit in units:
-        refs.setdefault(unit.text, []).append(f"{name}:{unit.position}")
+        refs.setdefault(unit.text, {})[f"{name}:{unit.block}"] = None
         if unit.kind not in ("sentence", "paragraph"):
             kinds.setdefault(unit.text, [])
             if unit.kind not in kinds[unit.text]:

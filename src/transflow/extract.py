@@ -89,6 +89,7 @@ def update_catalogs(
 
     terms = glossary.load(config)
     merged: list[Merged] = []
+    date = catalog.now()
     for done, doc in enumerate(docs, 1):
         targets: list[tuple[Path, str | None]] = [(template_path(config, doc), None)]
         targets += [(po_path(config, doc, lang), lang) for lang in languages]
@@ -108,8 +109,9 @@ def update_catalogs(
                 _, units = later()
             template = catalog.template_entries(doc.name, units)
             noted = terms.annotate(template, [lang for _, lang, _, _ in found])
+            created = catalog.creation_date(noted[None], found[0][2], found[0][0], date)
             for path, lang, old, existing in found:
-                fields = catalog.header_fields(doc.stem, lang)
+                fields = catalog.header_fields(doc.stem, lang, created, existing.header)
                 new = merge(noted[lang], existing, fields, config.fuzzy_threshold)
                 kept = existing if old and whole_templates else None  # only `outdated` needs it
                 merged.append(Merged(path, doc, lang, new, old, kept))

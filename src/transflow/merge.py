@@ -59,8 +59,8 @@ def merge(
 ) -> Catalog:
     """The catalog for `template` (entries with empty msgstr), keeping `existing`'s work.
 
-    `header` holds the fields transflow owns; the other header fields of `existing`
-    (Last-Translator, PO-Revision-Date, an editor's own keys) are kept, in their order.
+    `header` holds the fields transflow writes (:func:`transflow.catalog.header_fields`);
+    the other header fields of `existing` (an editor's own keys) are kept, in their order.
     """
     plural = [e for e in existing.entries if e.plural]
     singular = [e for e in existing.entries if not e.plural]
@@ -157,10 +157,39 @@ def merge(
     )
 
 
+# The order in which xgettext and msgmerge write the header fields.
+_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        (
+            "Project-Id-Version",
+            "Report-Msgid-Bugs-To",
+            "POT-Creation-Date",
+            "PO-Revision-Date",
+            "Last-Translator",
+            "Language-Team",
+            "Language",
+            "MIME-Version",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "Plural-Forms",
+        )
+    )
+}
+
+
 def merge_header(
     existing: tuple[tuple[str, str], ...], ours: tuple[tuple[str, str], ...]
 ) -> tuple[tuple[str, str], ...]:
-    """`existing` in its own order with our values set; our missing fields appended."""
+    """`existing` in its own order with our values set. Each of our fields it lacks goes
+    after the last of its fields that xgettext writes before that one (other fields, such
+    as X-Generator, after the last field xgettext writes), so that a catalog an older
+    transflow wrote gets the standard order."""
     values = dict(ours)
-    merged = tuple((k, values.pop(k, v)) for k, v in existing)
-    return merged + tuple(values.items())
+    merged = [(k, values.pop(k, v)) for k, v in existing]
+    last = len(_ORDER)
+    for name, value in values.items():
+        rank = _ORDER.get(name, last)
+        before = [i for i, (k, _) in enumerate(merged) if _ORDER.get(k, last) < rank]
+        merged.insert(before[-1] + 1 if before else 0, (name, value))
+    return tuple(merged)

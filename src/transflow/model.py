@@ -29,7 +29,7 @@ class Entry(NamedTuple):
     msgctxt: str | None = None
     translator_comments: tuple[str, ...] = ()  # "# " lines, written by people
     extracted_comments: tuple[str, ...] = ()  # "#." lines, written by transflow
-    references: tuple[str, ...] = ()  # "#:" items, e.g. "source/a.txt:4.2"
+    references: tuple[str, ...] = ()  # "#:" items, e.g. "a.txt:4" (block 4)
     flags: tuple[str, ...] = ()  # "#," items, e.g. "fuzzy"
     previous_msgid: str | None = None  # "#| msgid", kept with a fuzzy suggestion
     previous_msgctxt: str | None = None  # "#| msgctxt"

@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from transflow import __version__, files
+from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.extract import update_catalogs, write_catalogs
@@ -383,7 +384,7 @@ def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> Imp
             for i, item in enumerate(merged):
                 if item.language == lang and item.catalog is not None:
                     catalog, e, f = fill(item.catalog, found, comment)
-                    merged[i] = replace(item, catalog=catalog)
+                    merged[i] = replace(item, catalog=revised(catalog, now()) if f else catalog)
                     empty, filled = empty + e, filled + f
             report.append(LanguageImport(lang, empty, filled))
         written = write_catalogs(config.root, merged)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from transflow import files, protect
+from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
 from transflow.extract import Merged, update_catalogs, write_catalogs
@@ -240,6 +241,7 @@ def _apply(
 
     terms, words = config.translate.do_not_translate, glossary.load(config)
     result = {}
+    date = now()
     for item in catalogs:
         assert item.catalog is not None
         entries = []
@@ -260,5 +262,7 @@ def _apply(
                 report.flagged += bool(lost)
                 report.filled += 1
             entries.append(e)
-        result[item.path] = replace(item.catalog, entries=tuple(entries))
+        changed = tuple(entries) != item.catalog.entries
+        filled = replace(item.catalog, entries=tuple(entries))
+        result[item.path] = revised(filled, date) if changed else filled
     return result
