@@ -76,7 +76,7 @@ class Finding:
     severity: str  # "error", "warning" or "info"
     document: str  # document name, e.g. "azerbaijan-pak-support.txt"
     language: str
-    reference: str  # e.g. "azerbaijan-pak-support.txt:4.2"
+    reference: str  # e.g. "azerbaijan-pak-support.txt:4"
     path: str  # the PO file
     line: int | None  # line of the entry in the PO file
     msgid: str
