@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import polib
 import pytest
-from tf_helpers import cli, msgcat, snapshot
+from tf_helpers import cli, msgcat, msgfmt_check, snapshot
 
 from transflow.cache import STATE_FILE
 from transflow.merge import merge_header
@@ -44,16 +42,6 @@ def translate(root: Path, monkeypatch: pytest.MonkeyPatch, epoch: int) -> None:
     assert result.exit_code == 0, result.output
 
 
-def msgfmt_stderr(path: Path) -> str:
-    if shutil.which("msgfmt") is None:
-        pytest.fail("GNU gettext's msgfmt is required (apt-get install gettext)")
-    done = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stderr
-
-
 def change_a_sentence(root: Path) -> None:
     source = root / "source" / f"{DOC}.txt"
     text = source.read_text(encoding="utf-8")
@@ -67,9 +55,9 @@ def test_msgfmt_check_has_no_header_warnings(
     extract(project, monkeypatch, EPOCH)
     translate(project, monkeypatch, EPOCH + 60)
     for lang in LANGS:
-        assert msgfmt_stderr(po(project, lang)) == ""
+        assert msgfmt_check(po(project, lang)) == ""
     # A template names no language (as xgettext writes it): that is all msgfmt says of it.
-    warnings = msgfmt_stderr(pot(project)).splitlines()
+    warnings = msgfmt_check(pot(project)).splitlines()
     assert len(warnings) == 1 and "'Language'" in warnings[0], warnings
 
 

@@ -10,21 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tf_helpers import cli, snapshot
+from tf_helpers import cli, fails_cleanly
 
 from transflow.segmentation import blocks, segment
 
 DOC = "azerbaijan-pak-support"
-
-
-def fails_cleanly(root: Path, *args: str) -> str:
-    before = snapshot(root)
-    result = cli(root, *args)
-    assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("transflow: error: "), result.stderr
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert snapshot(root) == before
-    return result.stderr
 
 
 @pytest.mark.parametrize("command", ["extract", "translate", "review"])

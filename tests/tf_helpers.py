@@ -38,13 +38,26 @@ def cli(root: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(root), *args], catch_exceptions=False)
 
 
-def msgfmt_check(path: Path) -> None:
+def msgfmt_check(path: Path) -> str:
+    """`msgfmt --check` accepts the file; what it said on stderr (its warnings)."""
     if shutil.which("msgfmt") is None:
         pytest.fail("GNU gettext's msgfmt is required (apt-get install gettext)")
     done = subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def fails_cleanly(root: Path, *args: str) -> str:
+    """Run a command that must fail: exit 1, one error line, and no file changed."""
+    before = snapshot(root)
+    result = cli(root, *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("transflow: error: "), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert snapshot(root) == before
+    return result.stderr
 
 
 def msgcat(path: Path) -> bytes:
