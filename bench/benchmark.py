@@ -26,7 +26,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import pstats
 import re
 import shlex
@@ -41,21 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from common import REPO, BenchError, log, machine, tree_state
+
 ARTICLE = REPO / "source" / "azerbaijan-pak-support.txt"
 DOCS_FILE = REPO / "docs" / "benchmarks.md"
 BENCH_VENV = REPO / ".venv-bench"
 FRONT_BLOCKS = 3  # headline, deck, byline: kept once at the top of the corpus
 
 Cmd = list[str]
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- tools ---------------------------------------------------------------------------------
@@ -175,38 +167,6 @@ def versions(tools: Tools) -> dict[str, str]:
     if tools.txt2po:
         found["translate-toolkit"] = _first_line([tools.txt2po, "--version"])
     return found
-
-
-def machine() -> dict[str, str]:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return {
-        "CPU": cpu,
-        "nproc": str(usable),
-        "load average at start": load,
-        "OS": f"{platform.system()} {platform.release()}",
-    }
-
-
-def tree_state() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        return "?"
-    return f"{head}{' + uncommitted changes in src/' if dirty else ''}"
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -1195,6 +1155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.write_docs:
         DOCS_FILE.parent.mkdir(exist_ok=True)
+        old = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else ""
+        kept = old.find("\n## Linearity\n")  # bench/linearity.py's section stays
+        text += old[kept:] if kept >= 0 else ""
         DOCS_FILE.write_text(text, encoding="utf-8")
         log(f"wrote {DOCS_FILE}")
     return 0

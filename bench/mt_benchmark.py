@@ -76,7 +76,6 @@ import io
 import json
 import math
 import os
-import platform
 import pstats
 import random
 import re
@@ -92,6 +91,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from common import BenchError, log, machine
 
 REPO = Path(__file__).resolve().parents[1]
 UNITS = REPO / "tests" / "data" / "sample-units.jsonl"
@@ -113,14 +114,6 @@ COMPUTE_TYPE = "int8"
 TARGET_VS_PER_UNIT = 8.0
 TARGET_VS_BARE = 0.9
 ARGOS_ENV = ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "HOME")
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- environment -----------------------------------------------------------------------------
@@ -709,37 +702,6 @@ def profile_engine(bench: Bench) -> str:
 # --- report ----------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    from importlib import metadata
-
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "-"
-
-    return {
-        "cpus": f"{os.cpu_count()} (nproc {len(os.sched_getaffinity(0))})",
-        "cpu": cpu,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "transflow": version("transflow"),
-        "ctranslate2": version("ctranslate2"),
-        "sentencepiece": version("sentencepiece"),
-        "argos-translate-lt": version("argos-translate-lt"),
-        "load": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
-
-
 def ordinal(k: int) -> str:
     return {1: "", 2: "second", 3: "third"}.get(k, f"{k}th")
 
@@ -977,20 +939,20 @@ def bench_in(work: Path, args: argparse.Namespace) -> int:
         ("transflow translate / bare translate_batch", "cli", "bare", TARGET_VS_BARE),
         ("transflow engine / bare translate_batch", "engine", "bare", TARGET_VS_BARE),
     ]
-    for name, fast, slower, target in pairs:
-        if fast in paths and slower in paths:
-            rounds = [b / a for a, b in zip(per_round[fast], per_round[slower], strict=True)]
+    for name, fast_key, slow_key, target in pairs:
+        if fast_key in paths and slow_key in paths:
+            rounds = [b / a for a, b in zip(per_round[fast_key], per_round[slow_key], strict=True)]
             ratios.append(
                 Ratio(
                     name,
-                    paths[slower].median() / paths[fast].median(),
-                    min(paths[slower].runs) / min(paths[fast].runs),
+                    paths[slow_key].median() / paths[fast_key].median(),
+                    min(paths[slow_key].runs) / min(paths[fast_key].runs),
                     rounds,
                     target,
                 )
             )
 
-    info = machine()
+    info = machine("transflow", "ctranslate2", "sentencepiece", "argos-translate-lt")
     info["load"] = (
         "1-minute load average at the start of each round: "
         + ", ".join(f"{x:.2f}" for x in loads)

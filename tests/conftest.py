@@ -23,6 +23,9 @@ atexit.register(shutil.rmtree, _ARGOS_HOME, True)
 for _name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "HOME"):
     os.environ[_name] = os.path.join(_ARGOS_HOME, _name.lower())
 # ----------------------------------------------------------------------------------------
+# Catalog header dates come from SOURCE_DATE_EPOCH when it is set (the reproducible-builds
+# convention): tests that compare two runs' files must not depend on the minute they ran in.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01 00:00 UTC
 
 
 @pytest.fixture

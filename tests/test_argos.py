@@ -55,9 +55,14 @@ def install(packages: Path, *args: str | Path) -> Result:
 
 
 def listing(packages: Path) -> dict[str, Any]:
+    """The JSON lines of 'models list --json', gathered by record type."""
     result = cli("--packages-dir", packages, "list", "--json")
     assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["type"] for r in rows[:1]] == ["packages_dir"]  # the folder first, once
+    data: dict[str, Any] = {"packages_dir": rows[0]["path"], "packages": [], "pivots": []}
+    for row in rows[1:]:
+        data[f"{row.pop('type')}s"].append(row)  # a package, or a pivot
     return data
 
 

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tf_helpers import SAMPLE
 
-from transflow.assembly import align, assemble, separator_for
+from transflow.assembly import align, assemble
+from transflow.languages import separator
 from transflow.segmentation import segment
 
 
@@ -86,7 +87,7 @@ def test_translated_sentences_never_glue() -> None:
         text,
         units,
         {"Heavy conditions.": "条件。", "Mammadov said so.": "马"}.get,
-        separator_for("zh"),
+        separator("zh"),
     )
 
 

@@ -44,7 +44,7 @@ def test_extract_writes_template_and_catalogs(project: Path) -> None:
     assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
     assert po.metadata["X-Generator"].startswith("transflow ")
     first = po[0]
-    assert first.occurrences == [(f"{DOC}.txt:1.1", "")]
+    assert first.occurrences == [(f"{DOC}.txt", "1")]  # block 1
     assert first.comment == "headline"
     assert po[3].comment == "dateline" and po[3].msgid == "ISLAMABAD:"
     for path in catalogs(project):
@@ -115,14 +115,14 @@ def test_status_counts_and_fail_under(project: Path) -> None:
     translate_all(project / "locales" / "az" / f"{DOC}.po", lambda s: "X " + s)
     result = cli(project, "status", "--json")
     rows = [json.loads(line) for line in result.output.splitlines()]
-    by_lang = {r["language"]: r for r in rows}
-    assert by_lang["az"]["units"] == 30 and by_lang["az"]["translated"] == 30
+    by_lang = {r["language"]: r for r in rows if r["type"] == "catalog"}
+    assert by_lang["az"]["units"] == 30 and by_lang["az"]["accepted"] == 30
     assert by_lang["az"]["percent"] == 100.0
     assert by_lang["ru"]["untranslated"] == 30 and by_lang["ru"]["percent"] == 0.0
     assert cli(project, "status", "--lang", "az", "--fail-under", "100").exit_code == 0
     low = cli(project, "status", "--fail-under", "50")
     assert low.exit_code == 3
-    assert f"{DOC}.txt [ru] is 0.0% translated, under 50%" in low.stderr
+    assert f"{DOC}.txt [ru] is 0.0% accepted, under 50%" in low.stderr
     text = cli(project, "status").output
     assert "units" in text and f"{DOC}.txt" in text
 
@@ -216,7 +216,7 @@ def test_update_after_the_source_changes(project: Path) -> None:
 
 def test_outdated_ignores_another_editors_wrapping(project: Path) -> None:
     from transflow.config import load
-    from transflow.project import outdated
+    from transflow.extract import outdated
 
     cli(project, "extract")
     path = project / "locales" / "az" / f"{DOC}.po"

@@ -9,19 +9,9 @@ from pathlib import Path
 
 import polib
 import pytest
-from tf_helpers import cli, msgfmt_check, snapshot
+from tf_helpers import cli, fails_cleanly, msgfmt_check
 
 DOC = "azerbaijan-pak-support"
-
-
-def fails_cleanly(root: Path, *args: str) -> str:
-    """Run a command that must fail: exit 1, one error line, and no file changed."""
-    before = snapshot(root)
-    result = cli(root, *args)
-    assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("transflow: error: "), result.stderr
-    assert snapshot(root) == before
-    return result.stderr
 
 
 def test_non_utf8_source(project: Path) -> None:

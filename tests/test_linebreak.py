@@ -6,6 +6,7 @@ import random
 import shutil
 
 import pytest
+from tf_helpers import growth
 
 from transflow import linebreak
 
@@ -56,3 +57,18 @@ def test_breaks_fall_on_spaces_and_keep_lines_within_the_width() -> None:
     ]
     assert linebreak.breaks(text, len(text), 0) == []
     assert linebreak.breaks("x" * 100, 30, 0) == []  # no opportunity: one long line
+
+
+@needs_native
+def test_native_breaks_are_linear_in_a_long_non_ascii_line() -> None:
+    # before: each break's character index was found by decoding the text before it (and
+    # each no-break index's byte offset by encoding it): 16 times the time for 4 times the text
+    assert NATIVE is not None
+
+    def run(n: int) -> None:
+        text = ("Azərbaycan Pakistana təşəkkür edir " * (n // 35 + 1))[:n]
+        no_break = range(0, n, 7)
+        cuts = NATIVE(text, 77, 0, no_break)
+        assert len(cuts) > n // 80
+
+    assert growth(run, 100_000) < 8

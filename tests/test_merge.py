@@ -115,3 +115,31 @@ def test_an_accepted_translation_is_never_lost_or_altered(
     assert all(e.msgstr in old_msgstrs | {""} for e in merged.entries)
     # and merging again is a fixed point
     assert merge(template(*new_texts), merged, HEADER) == merged
+
+
+def test_an_accepted_entry_a_person_gave_a_msgctxt_keeps_its_status() -> None:
+    """Failed before: it was demoted to a fuzzy suggestion for its own unit."""
+    mine = Entry("Hello", "Salam", msgctxt="greeting", references=("a.txt:9.1",))
+    merged = merge(template("Hello"), Catalog(entries=(mine,)), HEADER)
+    assert merged.entries == (mine.with_(references=("a.txt:1.1",)),)
+    assert merge(template("Hello"), merged, HEADER) == merged
+    # beside an obsolete entry of the same text without msgctxt, both are kept
+    old = Entry("Hello", "Salam!", obsolete=True)
+    merged = merge(template("Hello"), Catalog(entries=(mine, old)), HEADER)
+    assert [(e.msgctxt, e.msgstr, e.obsolete) for e in merged.entries] == [
+        ("greeting", "Salam", False),
+        (None, "Salam!", True),
+    ]
+
+
+def test_plural_entries_are_carried_through_as_they_are() -> None:
+    """Failed before: the reader refused them, so no merge could keep them."""
+    active = Entry("file", "fayl", msgid_plural="files", msgstr_plural=("fayllar",))
+    gone = Entry("dir", "", msgid_plural="dirs", msgstr_plural=("qovluqlar",), obsolete=True)
+    existing = Catalog(
+        header=(("Plural-Forms", "nplurals=2; plural=n>1;"),), entries=(active, gone)
+    )
+    merged = merge(template("Hello"), existing, (*HEADER, ("Plural-Forms", "nplurals=1;")))
+    assert [e.msgid for e in merged.entries] == ["Hello", "file", "dir"]
+    assert merged.entries[1:] == (active, gone)
+    assert merged.header_value("Plural-Forms") == "nplurals=2; plural=n>1;"

@@ -10,7 +10,8 @@ import polib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_poformat import HEADER, random_entry
+from test_poformat import HEADER
+from test_poformat import random_entry as any_entry
 from tf_helpers import ROOT
 
 from transflow import poparse
@@ -18,6 +19,20 @@ from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
 from transflow.poformat import format_catalog
 from transflow.poparse import parse
+
+
+def random_entry(rnd: random.Random, number: int) -> Entry:
+    """A random entry that msgfmt --check accepts: an accepted translation begins and ends
+    with a line break where its msgid does."""
+    entry = any_entry(rnd, number)
+    if entry.obsolete or entry.fuzzy or not entry.msgstr:
+        return entry
+    msgstr = entry.msgstr.strip("\n") or "x"
+    if entry.msgid.startswith("\n"):
+        msgstr = "\n" + msgstr
+    if entry.msgid.endswith("\n"):
+        msgstr += "\n"
+    return entry.with_(msgstr=msgstr)
 
 
 def through_polib(text: str) -> Catalog:
@@ -101,12 +116,42 @@ def test_reads_the_repository_catalogs_and_files_other_tools_wrote(tmp_path: Pat
         ('msgid "a"\nmsgstr "unterminated\n', 2, "syntax error"),
         ('msgid "a"\nmsgstr "b"\nmsgcomment "c"\n', 3, "syntax error"),
         ('"orphan"\nmsgid "a"\nmsgstr ""\n', 1, "continues no keyword"),
-        ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\n', 2, "plural entries"),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr[1] ""\n', 3, "nonzero index"),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\nmsgstr[2] ""\n', 4, "wrong index"),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr ""\n', 1, "missing 'msgstr[]'"),
+        ('msgid "a"\nmsgstr[0] ""\n', 1, "missing 'msgid_plural'"),
         ('msgid "a"\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n', 4, "duplicate entry"),
-        ('#, fuzzy\nmsgstr "x"\n', 1, "without msgid"),
+        ('#, fuzzy\nmsgstr "x"\n', 2, "without msgid"),
+        # failed before: an obsolete duplicate of an active entry, a second header
+        ('msgid "a"\nmsgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n', 4, "duplicate entry"),
+        ('#~ msgid "a"\n#~ msgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n', 4, "duplicate entry"),
+        ('msgid ""\nmsgstr ""\n\nmsgid ""\nmsgstr "X: y\\n"\n', 4, "duplicate entry"),
+        # failed before: escapes msgfmt refuses
+        ('msgid "a"\nmsgstr "\\q"\n', 2, "invalid escape"),
+        ('msgid "a"\nmsgstr "\\x"\n', 2, "invalid escape"),
+        ('msgid "a"\nmsgstr "\\u00e9"\n', 2, "invalid escape"),
+        ('msgid "a"\nmsgstr "\\x4"\n', 2, "context separator"),
+        ('msgid "a"\nmsgstr "\\377"\n', 2, "not utf-8"),
+        ('msgid "a"\nmsgstr "b"\n', None, None),
+        ('#~ msgid "a"\nmsgstr "b"\n', 2, "inconsistent use of #~"),
+        ('#| msgctxt "o"\nmsgid "a"\nmsgstr "b"\n', 1, "#| msgctxt without #| msgid"),
+        ('# c\\\nmsgid "a"\nmsgstr "b"\n', 3, "without msgid"),  # the comment goes on
+        ('domain "d"\nmsgid "a"\nmsgstr "b"\n', 1, "domain"),
+        ('msgid "a\\n"\nmsgstr "b"\n', 1, "end with a line break"),
+        ('msgid "a"\nmsgid_plural "b"\nmsgstr[0] "c"\n', 1, "Plural-Forms"),
+        (
+            'msgid ""\nmsgstr "Plural-Forms: nplurals=2; plural=n != 1;\\n"\n\n'
+            'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "c"\n',
+            4,
+            "nplurals=2",
+        ),
     ],
 )
-def test_malformed_input_names_the_line(text: str, line: int, message: str) -> None:
+def test_malformed_input_names_the_line(text: str, line: int | None, message: str | None) -> None:
+    """What msgfmt --check refuses, with the line it names (None: accepted)."""
+    if line is None:
+        parse(text, "bad.po")
+        return
     with pytest.raises(TransflowError) as caught:
         parse(text, "bad.po")
     assert caught.value.line == line and message in caught.value.message

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tracemalloc
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 import pytest
 from tf_helpers import SAMPLE, cli
+
+from transflow.config import load
+from transflow.publish import build
 
 DOC = "azerbaijan-pak-support"
 
@@ -79,6 +83,8 @@ class _Page(HTMLParser):
         self.spans: list[dict[str, str | None]] = []
         self.text: list[str] = []
         self.tags: list[str] = []
+        self.metas: list[dict[str, str | None]] = []
+        self.style = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
@@ -86,9 +92,14 @@ class _Page(HTMLParser):
             self.html_attrs = dict(attrs)
         if tag == "span":
             self.spans.append(dict(attrs))
+        if tag == "meta":
+            self.metas.append(dict(attrs))
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if self.tags and self.tags[-1] == "style":
+            self.style += data
+        else:
+            self.text.append(data)
 
 
 def test_html_output_is_escaped_and_right_to_left_for_urdu(project: Path) -> None:
@@ -108,6 +119,18 @@ def test_html_output_is_escaped_and_right_to_left_for_urdu(project: Path) -> Non
     assert 'آذربائیجان <script>alert("x")</script> & "قدر"' in "".join(parsed.text)
     assert len(parsed.spans) == 30
     assert [s["data-status"] for s in parsed.spans[:3]] == ["accepted", "accepted", "untranslated"]
+    # a unit that kept its source text is in the source language, its direction its own
+    assert [(s.get("lang"), s.get("dir")) for s in parsed.spans[1:3]] == [
+        (None, None),
+        ("en", "auto"),
+    ]
+    # readable anywhere: a viewport, an inline style with a face per script, nothing loaded
+    assert {"name": "viewport", "content": "width=device-width, initial-scale=1"} in parsed.metas
+    assert parsed.tags.count("style") == 1 and "link" not in parsed.tags
+    assert "max-width:38em" in parsed.style
+    assert ':lang(ur),:lang(ks){font-family:"Noto Nastaliq Urdu"' in parsed.style
+    assert ":lang(fa)," in parsed.style and '"Noto Naskh Arabic"' in parsed.style
+    assert "url(" not in parsed.style and "@import" not in parsed.style
     assert "Ansar M Bhatti\u00a0in Baku" in "".join(parsed.text)
     cli(project, "build", "--lang", "ru")
     ru = (project / "build" / "ru" / f"{DOC}.txt.html").read_text(encoding="utf-8")
@@ -192,3 +215,31 @@ def test_catalogs_reach_the_disk_before_the_rename_and_build_outputs_do_not(
     assert cli(root, "build").exit_code == 0
     assert (root / "build" / "az" / f"{DOC}.txt.html").exists()
     assert synced == []
+
+
+def test_build_makes_one_output_at_a_time(tmp_path: Path) -> None:
+    # before: the text, HTML and alignment of every output were all made (as strings,
+    # two bytes a character here, as the text has ’) before the first was written: the
+    # peak was 32 times the document's size, against 22 now
+    root = tmp_path / "big"
+    (root / "source").mkdir(parents=True)
+    paragraphs = SAMPLE.read_text(encoding="utf-8").split("\n\n")
+    body = [f"{p.strip()} ({n})." for n in range(300) for p in paragraphs if p.strip()]
+    document = "\n\n".join(body) + "\n"
+    (root / "source" / "doc.txt").write_text(document, encoding="utf-8")
+    assert cli(root, "init", "--lang", "az").exit_code == 0
+    assert cli(root, "extract", "-q").exit_code == 0
+    po = root / "locales" / "az" / "doc.po"
+    catalog = polib.pofile(str(po))
+    for entry in catalog:
+        entry.msgstr = entry.msgid.upper()
+    catalog.save()
+    config = load(root)
+    tracemalloc.start()
+    try:
+        build(config)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (root / "build" / "az" / "doc.txt").read_text(encoding="utf-8") != document
+    assert peak < 27 * len(document.encode())

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from tf_helpers import DATA, cli, make_project
+from hypothesis import given
+from hypothesis import strategies as st
+from tf_helpers import DATA, cli, growth, make_project
 
 from transflow.cli.check import check
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry
+from transflow.patterns import EMAIL, emails
 from transflow.qa import Finding, check_catalog, check_entry
 
 DOC = "azerbaijan-pak-support"
@@ -72,6 +76,43 @@ def test_numbers_missing_or_changed_is_an_error() -> None:
 
 def test_numbers_added_are_info() -> None:
     assert found("Eight families.", "8 семей.") == {"numbers:info"}
+
+
+# --- long texts ------------------------------------------------------------------------
+
+# (source, translation) of about n characters: runs of word characters (what an e-mail's
+# local part is made of), of digits, many ranges (2020-21), many numbers in reverse order.
+LONG_TEXTS = {
+    "letters": lambda n: ("Write to us.", "x" * n),
+    "digits": lambda n: ("7" * n, "7" * n + "."),
+    "word characters and dots": lambda n: ("ab1_." * (n // 5), "ab1_." * (n // 5) + "!"),
+    "ranges": lambda n: ("2020-21 " * (n // 8), "2020–2021, " * (n // 11)),
+    "numbers": lambda n: (
+        " ".join(map(str, range(n // 6))),
+        " ".join(map(str, reversed(range(n // 6)))),
+    ),
+}
+
+
+@pytest.mark.parametrize("make", LONG_TEXTS.values(), ids=list(LONG_TEXTS))
+def test_checks_are_linear_in_the_length_of_the_text(
+    make: Callable[[int], tuple[str, str]],
+) -> None:
+    # before: the e-mail pattern rescanned a run of word characters from each of its
+    # positions, the range pattern a run of digits, and numbers were paired by a scan of
+    # all those left: 16 times the time for 4 times the text
+    def run(n: int) -> None:
+        source, target = make(n)
+        check_entry(source, target, "az")
+        check_entry(target, source, "ru")
+
+    assert growth(run, 10_000) < 8
+
+
+@given(st.text(alphabet="ab1_.+-@ x\u00e9\u0661", max_size=40))
+def test_emails_are_what_the_pattern_finds(text: str) -> None:
+    expected = [match.span() for match in EMAIL.finditer(text)]
+    assert [match.span() for match in emails(text)] == expected
 
 
 # --- urls, placeholders, terms ---------------------------------------------------------
@@ -307,7 +348,7 @@ def test_command_qa_error(translated: Path) -> None:
     finding = next(x for x in result.stdout.splitlines() if "[numbers]" in x)
     path = translated / "locales" / "ru" / f"{DOC}.po"
     assert finding.startswith(f"{path}:{line}: error: [numbers] the number 613 ")
-    assert finding.endswith(f"({DOC}.txt:14.1)")
+    assert finding.endswith(f"({DOC}.txt:14)")
     assert "1 error," in result.stdout.splitlines()[-1]
     # without --check, the command reports and exits 0
     assert run(translated).exit_code == 0
@@ -355,3 +396,29 @@ def test_command_missing_catalog(tmp_path: Path) -> None:
 def test_command_help_documents_exit_codes() -> None:
     text = " ".join(CliRunner().invoke(check, ["--help"]).output.split())
     assert "4 QA errors found, 5 catalogs missing or out of date" in text
+
+
+def test_a_project_turns_a_check_off(project: Path) -> None:
+    """`[check] disable = ["length"]`: no length findings from check or review; the other
+    checks still run; an unknown id is an error naming the line and the known ids."""
+    assert cli(project, "extract").exit_code == 0
+    path = project / "locales" / "ru" / "azerbaijan-pak-support.po"
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = "Да 1."  # too short (length) and numbers missing
+    catalog.save(str(path))
+    before = cli(project, "check", "--lang", "ru", "--json").stdout
+    assert '"check": "length"' in before
+    config = project / "transflow.toml"
+    config.write_text(config.read_text() + '\n[check]\ndisable = ["length"]\n')
+    after = cli(project, "check", "--lang", "ru", "--json").stdout
+    assert '"check": "length"' not in after and '"check": "numbers"' in after
+    assert cli(project, "review", "--lang", "ru").exit_code == 0
+    page = (project / "build" / "review" / "ru" / "azerbaijan-pak-support.txt.html").read_text()
+    assert "the translation is only" not in page and "numbers" in page
+    config.write_text(config.read_text().replace('["length"]', '["lenght"]'))
+    result = cli(project, "check")
+    assert result.exit_code == 1
+    lines = config.read_text().splitlines()
+    assert f"transflow.toml:{len(lines)}: check.disable" in result.stderr
+    assert "unknown check 'lenght' (known: numbers, urls," in result.stderr

@@ -15,7 +15,7 @@ from transflow import catalog
 from transflow.cli import _Group, main
 from transflow.cli.tmx import export_group, import_group
 from transflow.model import Entry
-from transflow.tmx import Variant, lookup
+from transflow.tmx import Variant, lookup, parse
 
 DOC = "azerbaijan-pak-support"
 HEADLINE = "Azerbaijan recognizes Pak support during Patriotic War"
@@ -123,7 +123,7 @@ def test_export_holds_accepted_translations_only(translated: tuple[Path, list[st
     text = path.read_text(encoding="utf-8")
     assert "a suggestion" not in text and "a draft" not in text
     assert "&lt;script&gt;alert(\"x &amp; 'y'\")&lt;/script&gt;" in text
-    assert '<prop type="x-transflow-reference">azerbaijan-pak-support.txt:1.1</prop>' in text
+    assert '<prop type="x-transflow-reference">azerbaijan-pak-support.txt:1</prop>' in text
     # deterministic: the same catalogs give the same bytes; -o and --lang
     other = root / "again.tmx"
     assert tf(root, "export", "tmx", "-o", str(other)).exit_code == 0
@@ -233,8 +233,21 @@ MALFORMED = b"""<?xml version="1.0" encoding="UTF-8"?>
     [
         (MALFORMED, 6, "not well-formed XML: mismatched tag"),
         (b'<?xml version="1.0"?>\n<xliff/>\n', 2, "not a TMX file"),
-        (b"<tmx>\n<body><tu>\n<tuv><seg>x</seg></tuv></tu></body></tmx>", 3, "xml:lang"),
+        (
+            b'<tmx version="1.4">\n<body><tu>\n<tuv><seg>x</seg></tuv></tu></body></tmx>',
+            3,
+            "xml:lang",
+        ),
         (b'<!DOCTYPE tmx [<!ENTITY a "aaaa">\n]><tmx/>', 1, "entity declarations"),
+        (b'\n<tmx version="9.9"><body/></tmx>', 2, "TMX version '9.9' is not supported"),
+        (b"<tmx>\n<body/></tmx>", 1, "the <tmx> element has no version attribute"),
+        (b'<tmx version="">\n<body/></tmx>', 1, "TMX version '' is not supported (1.1 to 1.4)"),
+        (
+            b'<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4"><body>'
+            b'<tu>\n<tuv xml:lang="en"><seg>A&xxe;B</seg></tuv></tu></body></tmx>',
+            4,
+            "the entity &xxe; is not defined in the file",
+        ),
     ],
 )
 def test_malformed_tmx_changes_nothing(
@@ -293,7 +306,9 @@ tanıyır</seg></tuv>
 def test_tmx_without_the_source_language_is_an_error(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     tmx = tmp_path / "de.tmx"
-    tmx.write_text('<tmx><body><tu><tuv xml:lang="de"><seg>Hallo</seg></tuv></tu></body></tmx>')
+    tmx.write_text(
+        '<tmx version="1.4"><body><tu><tuv xml:lang="de"><seg>Hallo</seg></tuv></tu></body></tmx>'
+    )
     result = tf(root, "import", "tmx", str(tmx))
     assert result.exit_code == 1
     assert "no segment in the project's source language 'en' (the file has de)" in result.stderr
@@ -318,3 +333,12 @@ def test_header_follows_the_project() -> None:
 
     text = render([], "pt_BR", "paragraph")
     assert 'segtype="paragraph"' in text and 'srclang="pt-BR"' in text
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2", "1.3", "1.4", " 1.4 "])
+def test_tmx_versions_1_1_to_1_4_are_read(version: str) -> None:
+    data = (
+        f'<tmx version="{version}"><body><tu><tuv lang="en"><seg>A &amp; B</seg></tuv>'
+        '<tuv xml:lang="az"><seg>A &#38; B &lt;</seg></tuv></tu></body></tmx>'
+    ).encode()
+    assert parse(data, Path("x.tmx")) == [[Variant("en", "A & B", 1), Variant("az", "A & B <", 1)]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,13 +38,26 @@ def cli(root: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(root), *args], catch_exceptions=False)
 
 
-def msgfmt_check(path: Path) -> None:
+def msgfmt_check(path: Path) -> str:
+    """`msgfmt --check` accepts the file; what it said on stderr (its warnings)."""
     if shutil.which("msgfmt") is None:
         pytest.fail("GNU gettext's msgfmt is required (apt-get install gettext)")
     done = subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def fails_cleanly(root: Path, *args: str) -> str:
+    """Run a command that must fail: exit 1, one error line, and no file changed."""
+    before = snapshot(root)
+    result = cli(root, *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("transflow: error: "), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert snapshot(root) == before
+    return result.stderr
 
 
 def msgcat(path: Path) -> bytes:
@@ -58,3 +73,21 @@ def snapshot(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".transflow" not in p.parts
     }
+
+
+def growth(run: Callable[[int], object], n: int) -> float:
+    """How many times the CPU time of ``run(n)`` that of ``run(4 * n)`` is: about 4 when
+    the work is linear in n, 16 when quadratic. For input sizes where the quadratic term
+    would be seconds, not for wall-time limits: each is the best of three runs (one where a
+    run takes over a second), so that another process's load distorts it little."""
+
+    def best(size: int) -> float:
+        times: list[float] = []
+        while len(times) < 3 and sum(times) < 1.0:
+            start = time.process_time()
+            run(size)
+            times.append(time.process_time() - start)
+        return min(times)
+
+    small = best(n)
+    return best(4 * n) / max(small, 1e-6)

@@ -24,7 +24,6 @@ from typing import NamedTuple
 from transflow.segmentation import Unit, blocks
 
 Translate = Callable[[str], str | None]
-_NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "my", "km", "bo"})
 _WORD = re.compile(r"[^ \t\r\n]+")
 
 
@@ -38,11 +37,6 @@ class Placed(NamedTuple):
     start: int
     end: int
     translated: bool  # False: the source text was kept
-
-
-def separator_for(language: str) -> str:
-    """What goes between sentences that the source wrote with no space between them."""
-    return "" if language.split("_")[0].split("-")[0] in _NO_SPACE_LANGUAGES else " "
 
 
 def _translated(unit: Unit, translate: Translate) -> str | None:

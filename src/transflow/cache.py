@@ -45,6 +45,7 @@ class ExtractState:
         self.root = config.root
         self.path = config.root / STATE_FILE
         settings = [__version__, asdict(config.segmentation), config.fuzzy_threshold]
+        settings += [str(config.glossary), list(config.translate.do_not_translate)]
         # what the catalogs depend on besides the files: a change means a full run
         self.fingerprint = json.dumps([*settings, list(languages)], sort_keys=True)
         self.before: dict[str, list[int] | None] = {}

@@ -7,7 +7,13 @@ gettext tools and editors make no noise diffs.
 
 from __future__ import annotations
 
+import codecs
+import os
+import re
+import time
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from transflow import __version__
@@ -41,10 +47,53 @@ PLURAL_FORMS = {
 }
 
 
-def header_fields(document: str, language: str | None) -> tuple[tuple[str, str], ...]:
-    """The header fields transflow owns for `document` in `language` (None: the template)."""
+def now() -> str:
+    """The date transflow writes into a header, as gettext writes dates, in UTC: the
+    ``SOURCE_DATE_EPOCH`` of the environment when it is set (the reproducible-builds
+    convention), else the current time."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not raw:
+        seconds = int(time.time())
+    elif raw.isascii() and raw.isdigit():
+        seconds = int(raw)
+    else:
+        raise TransflowError(f"SOURCE_DATE_EPOCH is not a whole number of seconds: {raw!r}")
+    try:
+        when = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise TransflowError(f"SOURCE_DATE_EPOCH is out of range: {raw!r}") from None
+    return when.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def header_fields(
+    document: str,
+    language: str | None,
+    created: str,
+    existing: Sequence[tuple[str, str]] = (),
+) -> tuple[tuple[str, str], ...]:
+    """The header fields of `document`'s catalog in `language` (None: the template), in
+    the order xgettext writes them, given the header it has now (`existing`).
+
+    `created` is the template's POT-Creation-Date (:func:`creation_date`), which a
+    catalog copies as msgmerge does; a template's PO-Revision-Date is the same. The fields
+    a person or their editor writes (Poedit updates a PO-Revision-Date on save) keep their
+    values in `existing`: Report-Msgid-Bugs-To, a catalog's PO-Revision-Date (which
+    changes where transflow changes translations, :func:`revised`), Last-Translator,
+    Language-Team and X-Generator. Missing, they are written: PO-Revision-Date from
+    `created`, X-Generator naming transflow, the others empty (``msgfmt --check`` takes
+    empty ones, not xgettext's placeholders)."""
+    found = dict(existing)
+
+    def personal(name: str, default: str) -> tuple[str, str]:
+        return (name, found.get(name, default))
+
     fields = [
         ("Project-Id-Version", document),
+        personal("Report-Msgid-Bugs-To", ""),
+        ("POT-Creation-Date", created),
+        ("PO-Revision-Date", created) if not language else personal("PO-Revision-Date", created),
+        personal("Last-Translator", ""),
+        personal("Language-Team", ""),
         ("Language", language or ""),
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
@@ -54,17 +103,53 @@ def header_fields(document: str, language: str | None) -> tuple[tuple[str, str],
         plural = PLURAL_FORMS.get(language) or PLURAL_FORMS.get(language.split("_")[0])
         if plural:
             fields.append(("Plural-Forms", plural))
-    fields.append(("X-Generator", f"transflow {__version__}"))
+    fields.append(personal("X-Generator", f"transflow {__version__}"))
     return tuple(fields)
 
 
+def creation_date(entries: Sequence[Entry], old: str | None, path: Path, date: str) -> str:
+    """The POT-Creation-Date of a template made of `entries`: the one in the file's text
+    `old` when that file holds the same units (texts, positions, kinds, in order), else
+    `date`. A file that cannot be read is replaced, so it gets `date`."""
+    if old is None:
+        return date
+    try:
+        before = parse(old, path)
+    except TransflowError:
+        return date
+    kept = before.header_value("POT-Creation-Date")
+    if not kept or _units(before.entries) != _units(entries):
+        return date
+    return kept
+
+
+def _units(entries: Sequence[Entry]) -> list[tuple[str | None, str, tuple[str, ...], str]]:
+    """What a template says of each unit, as it reads back from the file."""
+    return [
+        (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
+        for e in entries
+    ]
+
+
+def revised(found: Catalog, date: str) -> Catalog:
+    """`found` with PO-Revision-Date `date`: transflow changed its translations."""
+    from transflow.merge import merge_header
+
+    return replace(found, header=merge_header(found.header, (("PO-Revision-Date", date),)))
+
+
 def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
-    """One entry per distinct unit text, in order of first use; references name positions."""
+    """One entry per distinct unit text, in order of first use; references name blocks.
+
+    A reference is ``document:block`` (``doc.txt:4``: the unit is in the document's 4th
+    block), a form every gettext tool, Babel and Poedit read as file:line and keep: a
+    position, not a line number, so rewrapping or editing a paragraph changes no other
+    entry's reference. The units of one block come in their order in the file."""
     name = document.replace(" ", "%20")
-    refs: dict[str, list[str]] = {}
+    refs: dict[str, dict[str, None]] = {}
     kinds: dict[str, list[str]] = {}
     for unit in units:
-        refs.setdefault(unit.text, []).append(f"{name}:{unit.position}")
+        refs.setdefault(unit.text, {})[f"{name}:{unit.block}"] = None
         if unit.kind not in ("sentence", "paragraph"):
             kinds.setdefault(unit.text, [])
             if unit.kind not in kinds[unit.text]:
@@ -80,16 +165,42 @@ def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
 
 
 def read_text(path: Path) -> str:
-    """A catalog file's text; not UTF-8 is a :class:`TransflowError` naming path:line."""
+    """A catalog file's text, in the charset its header names (UTF-8 when it names none
+    Python knows, as ``CHARSET`` in a template); bytes that are not in that charset are a
+    :class:`TransflowError` naming path:line."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """:func:`read_text` for the bytes `raw` read from `path`."""
+    charset = _charset(raw.decode("latin-1"))
     try:
-        return raw.decode("utf-8")
+        return raw.decode(charset)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise TransflowError("the catalog is not UTF-8", path, line) from None
+        name = "UTF-8" if charset == "utf-8" else charset
+        raise TransflowError(f"the catalog is not {name}", path, line) from None
+
+
+_CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)")
+
+
+def _charset(text: str) -> str:
+    """The Python codec of the charset that `text`'s header names; "utf-8" by default."""
+    match = _CHARSET.search(text, 0, 64 * 1024) or _CHARSET.search(text)
+    if match is None:
+        return "utf-8"
+    try:
+        codec = codecs.lookup(match[1]).name
+    except LookupError:
+        return "utf-8"
+    if codec == "utf-8" or "msgid".encode(codec, "replace") != b"msgid":
+        return "utf-8"  # UTF-16 and others that are not ASCII-compatible: not a PO file
+    return codec
 
 
 def read(path: Path, untranslated: bool = True) -> Catalog:
@@ -99,10 +210,20 @@ def read(path: Path, untranslated: bool = True) -> Catalog:
 
 
 def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:
-    """The catalog in `text`, read from `path`."""
+    """The catalog in `text`, read from `path` (in the charset its header names: escapes
+    make bytes of that charset). The catalog holds text, which is written as UTF-8: a header
+    that named another charset names UTF-8 in it."""
     from transflow import poparse
 
-    return poparse.parse(text, path, untranslated)
+    charset = _charset(text)
+    found = poparse.parse(text, path, untranslated, charset)
+    if charset == "utf-8":
+        return found
+    header = tuple(
+        (name, _CHARSET.sub("charset=UTF-8", value) if name == "Content-Type" else value)
+        for name, value in found.header
+    )
+    return Catalog(header, found.header_comments, found.header_fuzzy, found.entries)
 
 
 def parse_header(text: str, path: Path) -> Catalog:

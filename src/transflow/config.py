@@ -6,18 +6,48 @@ type is an error that names the file, the line and the key.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transflow.engines import ENGINES
 from transflow.errors import TransflowError
 
 CONFIG_NAME = "transflow.toml"
 UNIT_KINDS = ("sentence", "paragraph")
-_LANG_RE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+STATE_DIR = ".transflow"  # transflow's own files: lock, caches, translation memory
+# A BCP 47 tag (RFC 5646) as gettext and Argos write them: a lower-case language, then
+# subtags of 1-8 letters or digits after '-' or '_' (pt-BR, pt_BR, zh-Hant, sr-Latn-RS,
+# de-CH-1996, en-x-custom). Only letters, digits, '-' and '_': a code names folders.
+_LANG_RE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*")
+_GETTEXT_SCRIPTS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva", "arabic": "Arab"}
+
+
+@functools.lru_cache(maxsize=256)
+def language_problem(code: str) -> str | None:
+    """Why `code` is not a language code transflow accepts, or None when it is one.
+
+    Codes name folders (``locales/<code>/``, ``build/<code>/``), so anything with a path
+    separator, a dot or another character outside BCP 47 is refused. A gettext locale
+    with a modifier (``sr@latin``) is refused with the BCP 47 tag that says the same."""
+    if len(code) <= 35 and _LANG_RE.fullmatch(code):
+        return None
+    if "@" in code and _LANG_RE.fullmatch(code.split("@", 1)[0]):
+        language, modifier = code.split("@", 1)
+        script = _GETTEXT_SCRIPTS.get(modifier.lower())
+        hint = f"'{language}-{script}'" if script else "e.g. 'sr-Latn'"
+        return (
+            f"{code!r} is a gettext locale name with a modifier; write it as a BCP 47 tag: {hint}"
+        )
+    return (
+        f"{code!r} is not a language code: a BCP 47 tag such as 'az', 'pt-BR' (or pt_BR) "
+        "or 'zh-Hant' is expected"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,6 +85,10 @@ class Config:
     fuzzy_threshold: int
     translate: TranslateConfig = TranslateConfig()
     build_drafts: str = "exclude"  # "include": fuzzy entries (machine drafts) are published
+    glossary: Path | None = None  # a .csv or .tbx file inside the project (transflow.glossary)
+    check_disable: tuple[str, ...] = ()  # QA check ids not to run (transflow.qa.CHECK_IDS)
+    # folders already found free of links out of the project (see project.writable)
+    checked: dict[str, None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 def _str(v: Any) -> bool:
@@ -65,12 +99,27 @@ def _strs(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) and x for x in v)
 
 
-def _langs(v: Any) -> bool:
-    return _strs(v) and all(_LANG_RE.match(x) for x in v)
+def _langs(v: Any) -> bool | str:
+    if not _strs(v):
+        return False
+    return next((why for x in v if (why := language_problem(x))), True)
 
 
-def _lang(v: Any) -> bool:
-    return isinstance(v, str) and bool(_LANG_RE.match(v))
+def _lang(v: Any) -> bool | str:
+    return isinstance(v, str) and (language_problem(v) or True)
+
+
+def _patterns(v: Any) -> bool | str:
+    if not _strs(v):
+        return False
+    for pattern in v:
+        parts = pattern.replace("\\", "/").split("/")
+        if pattern.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts:
+            return (
+                f"{pattern!r} is not a glob relative to source_dir "
+                "(no leading '/', no drive, no '..')"
+            )
+    return True
 
 
 def _unit(v: Any) -> bool:
@@ -93,8 +142,22 @@ def _percent(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100
 
 
-_Check = tuple[Callable[[Any], bool], str, Any]
-# section -> key -> (check, what the value must be, default)
+def _glossary_file(v: Any) -> bool:
+    return isinstance(v, str) and (v == "" or v.lower().endswith((".csv", ".tbx")))
+
+
+def _check_ids(v: Any) -> bool | str:
+    if not _strs(v) and v != []:
+        return False
+    from transflow.qa import CHECK_IDS
+
+    unknown = [x for x in v if x not in CHECK_IDS]
+    return f"unknown check {unknown[0]!r} (known: {', '.join(CHECK_IDS)})" if unknown else True
+
+
+_Check = tuple[Callable[[Any], bool | str], str, Any]
+# section -> key -> (check, what the value must be, default); a check returns True, False
+# or the reason (a string) why the value is wrong
 _SCHEMA: dict[str, dict[str, _Check]] = {
     "project": {
         "source_dir": (_str, "a folder path", "source"),
@@ -102,7 +165,7 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "build_dir": (_str, "a folder path", "build"),
         "source_lang": (_lang, "a language code such as 'en'", "en"),
         "languages": (_langs, "a list of language codes such as ['az', 'ru']", []),
-        "documents": (_strs, "a list of glob patterns such as ['**/*.txt']", ["**/*.txt"]),
+        "documents": (_patterns, "a list of glob patterns such as ['**/*.txt']", ["**/*.txt"]),
     },
     "segmentation": {
         "unit": (_unit, "'sentence' or 'paragraph'", "sentence"),
@@ -116,7 +179,7 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "drafts": (_one_of("include", "exclude"), "'include' or 'exclude'", "exclude"),
     },
     "translate": {
-        "engine": (_one_of("argos", "pseudo"), "'argos' or 'pseudo'", "argos"),
+        "engine": (_one_of(*ENGINES), " or ".join(f"'{e}'" for e in ENGINES), "argos"),
         "beam_size": (_count(1), "an integer of at least 1", 4),
         "device": (_one_of("cpu", "cuda", "auto"), "'cpu', 'cuda' or 'auto'", "cpu"),
         "compute_type": (_str, "a CTranslate2 compute type such as 'int8'", "int8"),
@@ -126,6 +189,12 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "packages_dir": (lambda v: isinstance(v, str), "a folder path", ""),
         "do_not_translate": (_strs, "a list of strings such as ['Mammadov']", []),
         "memory_threshold": (_percent, "an integer from 0 to 100", 75),
+    },
+    "glossary": {
+        "file": (_glossary_file, "a .csv or .tbx file such as 'glossary.csv'", ""),
+    },
+    "check": {
+        "disable": (_check_ids, "a list of QA check ids such as ['length']", []),
     },
 }
 
@@ -159,15 +228,87 @@ def _line_of(text: str, section: str, key: str | None) -> int | None:
     return None
 
 
-def _inside(root: Path, value: str, path: Path, key: str, text: str, section: str) -> Path:
-    folder = (root / value).resolve()
-    if folder != root and root not in folder.parents:
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or below it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def link_out(root: Path, path: Path) -> tuple[Path, Path] | None:
+    """The symbolic link on the way from `root` (resolved) to `path` that leads outside
+    `root`, and where it leads; None when `path` resolves inside `root`. `path` need not
+    exist: what exists of it is followed."""
+    real = Path(os.path.realpath(path))
+    if inside(real, root):
+        return None
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path, real
+    probe = root
+    for part in parts:
+        probe = probe / part
+        if probe.is_symlink():
+            target = Path(os.path.realpath(probe))
+            if not inside(target, root):
+                return probe, target
+    return path, real
+
+
+def _folder(root: Path, value: str, path: Path, key: str, text: str, section: str) -> Path:
+    """A folder the project file names: it must be inside the project, links followed."""
+    folder = root / value
+    escape = link_out(root, folder)
+    if escape is not None:
+        link, target = escape
+        how = f" ({link.relative_to(root)} is a symbolic link to {target})"
+        hint = (
+            "; a project file only names folders inside the project (give one elsewhere "
+            "with --packages-dir or $TRANSFLOW_PACKAGES_DIR)"
+            if key == "packages_dir"
+            else ""
+        )
         raise TransflowError(
-            f"{section}.{key} = {value!r} points outside the project folder {root}",
+            f"{section}.{key} = {value!r} points outside the project folder {root}"
+            f"{how if link.is_symlink() else ''}{hint}",
             path,
             _line_of(text, section, key),
         )
-    return folder
+    return Path(os.path.realpath(folder))
+
+
+def _apart(folders: dict[str, Path], path: Path, text: str) -> None:
+    """source_dir, locales_dir and build_dir may not be one folder or nested: outputs in
+    the source folder would become documents on the next run, and so on."""
+    keys = list(folders)
+    for i, first in enumerate(keys):
+        for second in keys[i + 1 :]:
+            a, b = folders[first], folders[second]
+            if inside(a, b) or inside(b, a):
+                relation = "is" if a == b else "overlaps"
+                raise TransflowError(
+                    f"project.{second} {relation} project.{first} ({b}); the source, locales "
+                    "and build folders must be separate, none inside another",
+                    path,
+                    _line_of(text, "project", second) or _line_of(text, "project", first),
+                )
+
+
+def _check_state_dir(root: Path) -> None:
+    """``.transflow`` (and what it holds) must not lead out of the project: transflow writes
+    its lock, caches and translation memory there. A cloned repository can hold links."""
+    state = root / STATE_DIR
+    escape = link_out(root, state)
+    if escape is None and state.is_dir():
+        with os.scandir(state) as entries:
+            links = [Path(e.path) for e in entries if e.is_symlink()]
+        escape = next(filter(None, (link_out(root, link) for link in links)), None)
+    if escape is not None:
+        link, target = escape
+        raise TransflowError(
+            f"a symbolic link to {target}, outside the project; transflow does not write "
+            "through it (remove the link)",
+            link,
+        )
 
 
 def load(root: Path) -> Config:
@@ -208,26 +349,29 @@ def load(root: Path) -> Config:
                     _line_of(text, section, key),
                 )
             check, what, _ = _SCHEMA[section][key]
-            if not check(value):
+            verdict = check(value)
+            if verdict is not True:
+                why = f": {verdict}" if isinstance(verdict, str) else f", not {value!r}"
                 raise TransflowError(
-                    f"{section}.{key} must be {what}, not {value!r}",
-                    path,
-                    _line_of(text, section, key),
+                    f"{section}.{key} must be {what}{why}", path, _line_of(text, section, key)
                 )
         values[section] = table
 
     def get(section: str, key: str) -> Any:
         return values.get(section, {}).get(key, _SCHEMA[section][key][2])
 
-    def folder(key: str) -> Path:
-        return _inside(root, get("project", key), path, key, text, "project")
+    def folder(key: str, section: str = "project") -> Path:
+        return _folder(root, get(section, key), path, key, text, section)
 
+    folders = {key: folder(key) for key in ("source_dir", "locales_dir", "build_dir")}
+    _apart(folders, path, text)
+    _check_state_dir(root)
     return Config(
         root=root,
         path=path,
-        source_dir=folder("source_dir"),
-        locales_dir=folder("locales_dir"),
-        build_dir=folder("build_dir"),
+        source_dir=folders["source_dir"],
+        locales_dir=folders["locales_dir"],
+        build_dir=folders["build_dir"],
         source_lang=get("project", "source_lang"),
         languages=tuple(dict.fromkeys(get("project", "languages"))),
         documents=tuple(get("project", "documents")),
@@ -238,6 +382,8 @@ def load(root: Path) -> Config:
         ),
         fuzzy_threshold=get("catalog", "fuzzy_threshold"),
         build_drafts=get("build", "drafts"),
+        glossary=folder("file", "glossary") if get("glossary", "file") else None,
+        check_disable=tuple(get("check", "disable")),
         translate=TranslateConfig(
             engine=get("translate", "engine"),
             beam_size=get("translate", "beam_size"),
@@ -246,7 +392,7 @@ def load(root: Path) -> Config:
             threads=get("translate", "threads"),
             max_length_ratio=float(get("translate", "max_length_ratio")),
             batch_size=get("translate", "batch_size"),
-            packages_dir=(root / get("translate", "packages_dir")).resolve()
+            packages_dir=folder("packages_dir", "translate")
             if get("translate", "packages_dir")
             else None,
             do_not_translate=tuple(get("translate", "do_not_translate")),
@@ -262,8 +408,9 @@ def _toml_list(items: Sequence[str]) -> str:
 def render(languages: Sequence[str], source_lang: str = "en", unit: str = "sentence") -> str:
     """The text of a new transflow.toml."""
     for code in (*languages, source_lang):
-        if not _LANG_RE.match(code):
-            raise TransflowError(f"{code!r} is not a language code such as 'az' or 'pt_BR'")
+        why = language_problem(code)
+        if why:
+            raise TransflowError(why)
     if unit not in UNIT_KINDS:
         raise TransflowError(f"unit must be one of {', '.join(UNIT_KINDS)}, not {unit!r}")
     return f"""\

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import logging
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,27 +26,98 @@ log = logging.getLogger("transflow")
 def read_source(path: Path) -> str:
     """A source document's text, exactly (no newline translation).
 
-    Binary, non-UTF-8 and empty documents are errors that name the file and line.
-    """
+    Binary, UTF-16/32, non-UTF-8 and empty documents are errors that name the file and
+    line. Only regular files are read: a device (``/dev/zero``) or a named pipe is refused
+    before anything is read from it."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
     except OSError as exc:
         raise TransflowError(f"cannot read the document: {exc.strerror}", path) from None
-    if b"\x00" in raw[:8192]:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+    with open(fd, "rb") as handle:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind:
+            raise TransflowError(f"not a regular file ({kind}); give a text file", path)
+        try:
+            raw = handle.read()
+        except OSError as exc:
+            raise TransflowError(f"cannot read the document: {exc.strerror}", path) from None
+    wide = _wide_encoding(raw)
+    if wide:
+        codec = wide.replace(" (little-endian)", "LE").replace(" (big-endian)", "BE")
+        raise TransflowError(
+            f"this is {wide} text, not UTF-8; convert it, e.g. with iconv -f {codec} -t UTF-8",
+            path,
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
         raise TransflowError("this looks like a binary file (NUL byte), not text", path, line)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise TransflowError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); convert it, e.g. with iconv",
             path,
             line,
         ) from None
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():
         raise TransflowError("the document is empty: there is nothing to translate", path)
     return text
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "not a file"
+
+
+_BOMS = (  # the UTF-32 ones first: FF FE 00 00 begins with the UTF-16LE mark
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)", "utf-32-be"),
+    (b"\xff\xfe", "UTF-16 (little-endian)", "utf-16-le"),
+    (b"\xfe\xff", "UTF-16 (big-endian)", "utf-16-be"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """The name of the UTF-16 or UTF-32 encoding `raw` is in, when it is plainly one:
+    it starts with that encoding's byte-order mark, or (UTF-16 without a mark) its first
+    8 KB has NUL bytes at every other position, as ASCII text in UTF-16 has, and decodes.
+    None for anything else (UTF-8, binary data)."""
+    sample = raw[:8192]
+    for mark, name, codec in _BOMS:
+        if sample.startswith(mark) and _decodes(sample, codec):
+            return name
+    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if even == 0 and _decodes(sample, "utf-16-le"):
+        return "UTF-16 (little-endian)"
+    if odd == 0 and _decodes(sample, "utf-16-be"):
+        return "UTF-16 (big-endian)"
+    return None
+
+
+def _decodes(sample: bytes, codec: str) -> bool:
+    width = 4 if "32" in codec else 2
+    cut = len(sample) - len(sample) % width
+    try:
+        sample[:cut].decode(codec)
+    except UnicodeDecodeError:
+        # the 8 KB cut may split a surrogate pair: one more unit is allowed to be cut
+        try:
+            sample[: max(cut - 2, 0)].decode(codec)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _temporary(folder: Path, name: str) -> tuple[int, Path]:
@@ -218,9 +290,9 @@ def replace_merged(
                     os.replace(tmp, path)
                 return ours
             os.chmod(tmp, path.stat().st_mode & 0o777)
+            if _read(path) != on_disk:  # saved while we merged and wrote: merge that first
+                continue
             if not _exchange(tmp, path):
-                if _read(path) != on_disk:
-                    continue
                 os.replace(tmp, path)
                 return ours
             if _read(tmp) == on_disk:

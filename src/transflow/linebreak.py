@@ -11,7 +11,7 @@ a pure-Python port of libunistring 1.0, about five times slower; the two agree (
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 __all__ = ["backend", "breaks"]
 
@@ -52,8 +52,8 @@ def _calling(function: Callable[..., int]) -> Breaker:
         override = None
         if no_break:
             marks = bytearray(size)
-            for i in no_break:
-                marks[i if ascii else len(text[:i].encode())] = _PROHIBITED
+            for i in _byte_offsets(text, sorted(no_break)) if not ascii else no_break:
+                marks[i] = _PROHIBITED
             override = bytes(marks)
         result = ctypes.create_string_buffer(size)
         function(data, size, width, col, 0, override, b"UTF-8", result)
@@ -61,11 +61,32 @@ def _calling(function: Callable[..., int]) -> Breaker:
         found = []
         i = status.find(_POSSIBLE)
         while i >= 0:
-            found.append(i if ascii else len(data[:i].decode()))
+            found.append(i)
             i = status.find(_POSSIBLE, i + 1)
-        return found
+        return found if ascii else _char_offsets(data, found)
 
     return native
+
+
+def _byte_offsets(text: str, indices: Iterable[int]) -> Iterator[int]:
+    """The UTF-8 offsets of the ascending character `indices` of `text`, in one pass."""
+    char = byte = 0
+    for i in indices:
+        byte += len(text[char:i].encode())
+        char = i
+        yield byte
+
+
+def _char_offsets(data: bytes, offsets: Iterable[int]) -> list[int]:
+    """The character indices of the ascending UTF-8 `offsets` into `data` (each at the
+    start of a character), in one pass."""
+    found = []
+    char = byte = 0
+    for i in offsets:
+        char += len(data[byte:i].decode())
+        byte = i
+        found.append(char)
+    return found
 
 
 def _port(text: str, width: int, col: int, no_break: Collection[int]) -> list[int]:

@@ -5,6 +5,12 @@
   fuzzy suggestion, the old text kept as ``#| msgid``;
 - a vanished unit becomes obsolete (``#~``) when it has a translation, so that a
   translation a person accepted is never lost: it stays in the file until they delete it.
+
+Entries that transflow does not make: a plural entry is no unit of any document, so it never
+vanishes; it is kept as it is (active or obsolete), after the units, and the catalog keeps
+its own Plural-Forms. An entry a person gave a msgctxt is still the entry of the unit with
+its msgid, when no entry without msgctxt has that msgid: it keeps its msgctxt, translation
+and flags. Any other entry with a msgctxt that no unit has is handled as a vanished unit.
 """
 
 from __future__ import annotations
@@ -53,19 +59,35 @@ def merge(
 ) -> Catalog:
     """The catalog for `template` (entries with empty msgstr), keeping `existing`'s work.
 
-    `header` holds the fields transflow owns; the other header fields of `existing`
-    (Last-Translator, PO-Revision-Date, an editor's own keys) are kept, in their order.
+    `header` holds the fields transflow writes (:func:`transflow.catalog.header_fields`);
+    the other header fields of `existing` (an editor's own keys) are kept, in their order.
     """
-    active = {e.key: e for e in existing.entries if not e.obsolete}
-    obsolete = {e.key: e for e in existing.entries if e.obsolete}
-    wanted = {e.key for e in template}
+    plural = [e for e in existing.entries if e.plural]
+    singular = [e for e in existing.entries if not e.plural]
+    active = {e.key: e for e in singular if not e.obsolete}
+    obsolete = {e.key: e for e in singular if e.obsolete}
+    taken = {e.key for e in plural}
+    template = [e for e in template if e.key not in taken]
+    context: dict[str, Entry] = {}  # msgid -> the first entry a person gave a msgctxt
+    for e in active.values():
+        if e.msgctxt is not None:
+            context.setdefault(e.msgid, e)
+    match: dict[tuple[str | None, str], Entry] = {}  # a unit's key -> its existing entry
+    for new in template:
+        same = active.get(new.key)
+        if same is None and new.msgctxt is None:
+            same = context.get(new.msgid)
+        same = same or obsolete.get(new.key)
+        if same is not None:
+            match[new.key] = same
+    used = {e.key for e in match.values()}
     # Old work worth keeping and suggesting; a machine draft of a vanished unit is not: the
     # new unit gets a fresh draft, and the translation memory still has the old one.
-    vanished = [e for k, e in active.items() if k not in wanted and e.msgstr and not e.draft]
+    vanished = [e for k, e in active.items() if k not in used and e.msgstr and not e.draft]
     vanished += [
         e
         for k, e in obsolete.items()
-        if k not in wanted and k not in active and e.msgstr and not e.draft
+        if k not in used and k not in active and e.msgstr and not e.draft
     ]
 
     by_block: dict[tuple[str, int], list[Entry]] = {}
@@ -88,7 +110,7 @@ def merge(
 
     entries: list[Entry] = []
     for new in template:
-        same = active.get(new.key) or obsolete.get(new.key)
+        same = match.get(new.key)
         if same is not None:
             unchanged = (same.references, same.extracted_comments, same.obsolete) == (
                 new.references,
@@ -122,8 +144,11 @@ def merge(
     kept_obsolete: dict[tuple[str | None, str], Entry] = {}
     for old in vanished:
         kept_obsolete.setdefault(old.key, old.with_(obsolete=True, references=()))
+    entries += plural
     entries += kept_obsolete.values()
 
+    if plural and existing.header_value("Plural-Forms"):  # the forms its plural entries have
+        header = tuple(field for field in header if field[0] != "Plural-Forms")
     return Catalog(
         header=merge_header(existing.header, header),
         header_comments=existing.header_comments,
@@ -132,10 +157,39 @@ def merge(
     )
 
 
+# The order in which xgettext and msgmerge write the header fields.
+_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        (
+            "Project-Id-Version",
+            "Report-Msgid-Bugs-To",
+            "POT-Creation-Date",
+            "PO-Revision-Date",
+            "Last-Translator",
+            "Language-Team",
+            "Language",
+            "MIME-Version",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "Plural-Forms",
+        )
+    )
+}
+
+
 def merge_header(
     existing: tuple[tuple[str, str], ...], ours: tuple[tuple[str, str], ...]
 ) -> tuple[tuple[str, str], ...]:
-    """`existing` in its own order with our values set; our missing fields appended."""
+    """`existing` in its own order with our values set. Each of our fields it lacks goes
+    after the last of its fields that xgettext writes before that one (other fields, such
+    as X-Generator, after the last field xgettext writes), so that a catalog an older
+    transflow wrote gets the standard order."""
     values = dict(ours)
-    merged = tuple((k, values.pop(k, v)) for k, v in existing)
-    return merged + tuple(values.items())
+    merged = [(k, values.pop(k, v)) for k, v in existing]
+    last = len(_ORDER)
+    for name, value in values.items():
+        rank = _ORDER.get(name, last)
+        before = [i for i, (k, _) in enumerate(merged) if _ORDER.get(k, last) < rank]
+        merged.insert(before[-1] + 1 if before else 0, (name, value))
+    return tuple(merged)

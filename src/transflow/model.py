@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 # Translator comments that transflow writes on the drafts it makes, followed by the
@@ -15,7 +17,9 @@ SEVERITIES = ("error", "warning", "info")
 
 
 class Entry(NamedTuple):
-    """One PO entry. Plural forms are not used for documents and not modelled.
+    """One PO entry. Documents make singular entries only; a plural entry (`msgid_plural`,
+    ``msgstr[n]``) a person added is read and written back as it is: then `msgstr` is
+    ``msgstr[0]`` and `msgstr_plural` holds ``msgstr[1]``, ``msgstr[2]``...
 
     A named tuple rather than a frozen dataclass: catalogs hold tens of thousands, and a
     tuple is made three times faster. Two entries are equal when all but `line` are."""
@@ -25,10 +29,13 @@ class Entry(NamedTuple):
     msgctxt: str | None = None
     translator_comments: tuple[str, ...] = ()  # "# " lines, written by people
     extracted_comments: tuple[str, ...] = ()  # "#." lines, written by transflow
-    references: tuple[str, ...] = ()  # "#:" items, e.g. "source/a.txt:4.2"
+    references: tuple[str, ...] = ()  # "#:" items, e.g. "a.txt:4" (block 4)
     flags: tuple[str, ...] = ()  # "#," items, e.g. "fuzzy"
     previous_msgid: str | None = None  # "#| msgid", kept with a fuzzy suggestion
     previous_msgctxt: str | None = None  # "#| msgctxt"
+    msgid_plural: str | None = None  # a plural entry's "msgid_plural"
+    msgstr_plural: tuple[str, ...] = ()  # its "msgstr[1]", "msgstr[2]"...
+    previous_msgid_plural: str | None = None  # "#| msgid_plural"
     obsolete: bool = False  # "#~" entries, kept for reuse
     line: int | None = None  # its msgid's line, for messages; not compared
 
@@ -44,6 +51,11 @@ class Entry(NamedTuple):
     @property
     def fuzzy(self) -> bool:
         return "fuzzy" in self.flags
+
+    @property
+    def plural(self) -> bool:
+        """A plural entry: never a unit of a document."""
+        return self.msgid_plural is not None
 
     @property
     def translated(self) -> bool:
@@ -65,6 +77,18 @@ class Entry(NamedTuple):
         return self._replace(**changes)
 
 
+def unit_entries(entries: Iterable[Entry]) -> dict[str, Entry]:
+    """msgid -> the entry that holds the translation of the unit with that text: active and
+    singular; one without msgctxt before one a person gave a msgctxt, else the first."""
+    found: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.obsolete or entry.msgid_plural is not None:
+            continue
+        if entry.msgctxt is None or entry.msgid not in found:
+            found[entry.msgid] = entry
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
     """A whole PO/POT file: header comments, header fields in order, entries in order."""
@@ -79,3 +103,25 @@ class Catalog:
             if key == name:
                 return value
         return None
+
+
+class Status(StrEnum):
+    """Where an entry stands, one name for each state everywhere (status, build, review,
+    alignment files, manifest). A StrEnum: it prints and serializes as its value."""
+
+    ACCEPTED = "accepted"  # translated, and not fuzzy: a person accepted it
+    DRAFT = "draft"  # fuzzy, made by transflow (machine or memory): awaiting review
+    FUZZY = "fuzzy"  # fuzzy for another reason (a source change): awaiting review
+    UNTRANSLATED = "untranslated"
+    OBSOLETE = "obsolete"  # "#~": no unit has it any more, kept for reuse
+
+
+def status_of(entry: Entry | None) -> Status:
+    """The status of a unit's entry (None: the unit has no entry)."""
+    if entry is not None and entry.obsolete:
+        return Status.OBSOLETE
+    if entry is None or not entry.msgstr:
+        return Status.UNTRANSLATED
+    if not entry.fuzzy:
+        return Status.ACCEPTED
+    return Status.DRAFT if entry.draft else Status.FUZZY

@@ -172,11 +172,18 @@ def _entry(out: list[str], entry: Entry) -> None:
         if entry.previous_msgctxt is not None:
             _wrap(out, previous, "msgctxt", entry.previous_msgctxt, do_wrap)
         _wrap(out, previous, "msgid", entry.previous_msgid, do_wrap)
+        if entry.previous_msgid_plural is not None:
+            _wrap(out, previous, "msgid_plural", entry.previous_msgid_plural, do_wrap)
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
         _wrap(out, prefix, "msgctxt", entry.msgctxt, do_wrap)
     _wrap(out, prefix, "msgid", entry.msgid, do_wrap)
-    _wrap(out, prefix, "msgstr", entry.msgstr, do_wrap)
+    if entry.msgid_plural is None:
+        _wrap(out, prefix, "msgstr", entry.msgstr, do_wrap)
+        return
+    _wrap(out, prefix, "msgid_plural", entry.msgid_plural, do_wrap)
+    for number, form in enumerate((entry.msgstr, *entry.msgstr_plural)):
+        _wrap(out, prefix, f"msgstr[{number}]", form, do_wrap)
 
 
 def format_catalog(catalog: Catalog) -> str:

@@ -14,18 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_PLACEHOLDER = re.compile(
-    r"%\([^)\s]+\)[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]"  # %(name)s
-    r"|%[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"  # %s %d %5.2f (not "50% of")
-    r"|\{[A-Za-z_][\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|\{\d*\}"  # {name} {0} {}
-    r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"  # <b> </b> <br/> <a href="...">
-    r"|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"  # &amp; &#160;
-    r"|\r?\n"
-)
-_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"”’)]+[^\s<>\"”’).,;:!?]", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+from transflow.patterns import PLACEHOLDER, URL, emails, unmatched_numbers, written_numbers
+
+# where a unit is cut before it reaches the model: placeholders, markup, line breaks
+_CUT = re.compile(PLACEHOLDER.pattern + r"|\r?\n")
 
 
 def pieces(text: str) -> list[tuple[str, bool]]:
@@ -50,16 +42,12 @@ def pieces(text: str) -> list[tuple[str, bool]]:
             out.append((trail, False))
 
     last = 0
-    for match in _PLACEHOLDER.finditer(text):
+    for match in _CUT.finditer(text):
         add_text(text[last : match.start()])
         out.append((match.group(), False))
         last = match.end()
     add_text(text[last:])
     return out
-
-
-def _numbers(text: str) -> list[str]:
-    return [re.sub(r"\D", "", n) for n in _NUMBER.findall(text.translate(_DIGITS))]
 
 
 def lost(source: str, target: str, terms: Sequence[str] = ()) -> list[str]:
@@ -68,13 +56,9 @@ def lost(source: str, target: str, terms: Sequence[str] = ()) -> list[str]:
     Numbers are compared by their digits, so locale separators (3,890 / 3 890 / 3.890)
     and Eastern Arabic or Urdu digits (۳۸۹۰) count as kept.
     """
-    missing = [u for u in _URL.findall(source) if u not in target]
-    missing += [e for e in _EMAIL.findall(source) if e not in target]
-    kept = _numbers(target)
-    for raw, digits in zip(_NUMBER.findall(source), _numbers(source), strict=True):
-        if digits in kept:
-            kept.remove(digits)
-        else:
-            missing.append(raw)
+    missing = [u for u in URL.findall(source) if u not in target]
+    missing += [e.group() for e in emails(source) if e.group() not in target]
+    gone = min((unmatched_numbers(source, target, split)[0] for split in (False, True)), key=len)
+    missing += written_numbers(source, gone)
     missing += [t for t in terms if t in source and t not in target]
     return missing

@@ -21,15 +21,16 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow.assembly import Placed, align, separator_for
+from transflow.assembly import Placed, align
 from transflow.catalog import read as read_po
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import Catalog, Entry
+from transflow.languages import direction, separator
+from transflow.model import Catalog, Status, status_of, unit_entries
 from transflow.project import (
     Document,
     Written,
@@ -42,9 +43,6 @@ from transflow.project import (
 )
 from transflow.segmentation import Unit
 
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
-)
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int], None]
 
@@ -66,57 +64,87 @@ class Output:
     sha256: str | None  # of the file now in the build folder; None: there is none
 
 
-def direction(language: str) -> str:
-    return "rtl" if language.split("_")[0].split("-")[0] in RTL_LANGUAGES else "ltr"
-
-
-def status_of(entry: Entry | None) -> str:
-    if entry is None or not entry.msgstr:
-        return "untranslated"
-    if not entry.fuzzy:
-        return "accepted"
-    return "draft" if entry.draft else "fuzzy"
+# The published page's style sheet, inline: a readable measure, and a face per script
+# (Nastaliq for Urdu and Kashmiri, Naskh for the other Arabic-script languages, whose
+# fallback would otherwise be a display face such as Noto Kufi Arabic).
+PAGE_CSS = (
+    "body{margin:0 auto;max-width:38em;padding:1.5em 1.25em 3em;color:#1f2328;"
+    'background:#fff;font:1.125rem/1.6 "Noto Serif",Georgia,"DejaVu Serif",serif}'
+    "h1{font-size:1.6em;line-height:1.3;margin:0 0 .6em}p{margin:0 0 1em}"
+    ".deck{font-size:1.1em;color:#3d444d}.byline{color:#57606a;font-style:italic}"
+    "p,h1{overflow-wrap:break-word}"
+    ':where(span[lang]){font-family:"Noto Serif",Georgia,"DejaVu Serif",serif}'
+    ':lang(ur),:lang(ks){font-family:"Noto Nastaliq Urdu","Noto Naskh Arabic",serif;'
+    "line-height:2.3}"
+    ":lang(ar),:lang(fa),:lang(ps),:lang(sd),:lang(ckb),:lang(ug),:lang(dv){"
+    'font-family:"Noto Naskh Arabic","Noto Sans Arabic",serif;line-height:1.9}'
+    ':lang(he),:lang(yi){font-family:"Noto Serif Hebrew","Noto Sans Hebrew",serif}'
+    "[dir=rtl] .byline{font-style:normal}"  # no slanted Arabic or Hebrew script
+)
 
 
 def render_html(
-    document: str, language: str, placed: Sequence[Placed], statuses: Sequence[str]
+    document: str,
+    language: str,
+    placed: Sequence[Placed],
+    statuses: Sequence[str],
+    source_language: str = "",
 ) -> str:
-    """The output as a standalone HTML page: front matter as headings, one <p> per block."""
+    """The output as a standalone HTML page (inline style, nothing loaded from elsewhere):
+    front matter as headings, one <p> per block. A unit that kept the source text is in
+    `source_language` (when given) and takes its direction from its text."""
+    return "".join(_html_parts(document, language, placed, statuses, source_language))
+
+
+def _html_parts(
+    document: str,
+    language: str,
+    placed: Sequence[Placed],
+    statuses: Sequence[str],
+    source_language: str = "",
+) -> Iterator[str]:
+    """:func:`render_html`'s text, a block at a time."""
     lang = html.escape(language.replace("_", "-"), quote=True)
+    source = html.escape(source_language.replace("_", "-"), quote=True)
+    kept = f' lang="{source}" dir="auto"' if source else ' dir="auto"'
     escape, one_line = html.escape, _one_line
-    body: list[str] = []
+    title = escape(one_line(placed[0].text) if placed else document)
+    yield (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}" dir="{direction(language)}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        f"<style>{PAGE_CSS}</style>\n"
+        "</head>\n"
+        "<body>\n<article>"
+    )
     spans: list[str] = []  # of the block being written, whose first unit is of `kind`
     block, kind = None, ""
     for item, status in zip(placed, statuses, strict=True):
         unit = item.unit
         if unit.block != block:  # units come block by block
-            _paragraph(body, kind, spans)
+            yield from _paragraph(kind, spans)
             block, kind, spans = unit.block, unit.kind, []
         spans.append(
-            f'<span data-unit="{unit.block}.{unit.number}" data-status="{status}">'
+            f'<span data-unit="{unit.block}.{unit.number}" data-status="{status}"'
+            f"{'' if item.translated else kept}>"
             f"{escape(one_line(item.text))}</span>"
         )
-    _paragraph(body, kind, spans)
-    title = escape(one_line(placed[0].text) if placed else document)
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}" dir="{direction(language)}">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n"
-        "</head>\n"
-        "<body>\n<article>\n" + "\n".join(body) + "\n</article>\n</body>\n</html>\n"
-    )
+    yield from _paragraph(kind, spans)
+    yield "\n</article>\n</body>\n</html>\n" if placed else "\n\n</article>\n</body>\n</html>\n"
 
 
 _TAGS = {"headline": ("h1", ""), "deck": ("p", ' class="deck"'), "byline": ("p", ' class="byline"')}
 
 
-def _paragraph(body: list[str], kind: str, spans: list[str]) -> None:
-    """One block's element: a heading for the headline, a paragraph otherwise."""
+def _paragraph(kind: str, spans: list[str]) -> Iterator[str]:
+    """One block's element, on a line of its own: a heading for the headline, a paragraph
+    otherwise."""
     if spans:
         tag, attrs = _TAGS.get(kind, ("p", ""))
-        body.append(f"<{tag}{attrs}>{' '.join(spans)}</{tag}>")
+        yield f"\n<{tag}{attrs}>{' '.join(spans)}</{tag}>"
 
 
 def _one_line(text: str) -> str:
@@ -138,20 +166,38 @@ def alignment(
     """One JSON object: the document, language and output, and its units, one a line
     (readable and diffable); each exactly as ``json.dumps(row, ensure_ascii=False)``.
     Positions, kinds and statuses are plain ASCII words that JSON writes as they are."""
+    return "".join(_alignment_parts(doc, language, output, placed, statuses))
+
+
+def _alignment_parts(
+    doc: Document, language: str, output: str, placed: Sequence[Placed], statuses: Sequence[str]
+) -> Iterator[str]:
+    """:func:`alignment`'s text, some thousand units at a time."""
     head = json.dumps(
         {"document": doc.name, "language": language, "output": output}, ensure_ascii=False
     )
     q = _quoted
-    units = ",\n".join(
-        f'{{"position": "{block}.{number}", "kind": "{kind}", "status": "{status}", '
-        f'"published": {"true" if translated else "false"}, '
-        f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
-        f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
-        for ((block, number, kind, source, start, end), text, at, to, translated), status in zip(
-            placed, statuses, strict=True
+    yield f'{head[:-1]}, "units": [\n'
+    for first in range(0, len(placed), _ROWS):
+        yield ("" if first == 0 else ",\n") + ",\n".join(
+            f'{{"position": "{block}.{number}", "kind": "{kind}", "status": "{status}", '
+            f'"published": {"true" if translated else "false"}, '
+            f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
+            f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
+            for (
+                (block, number, kind, source, start, end),
+                text,
+                at,
+                to,
+                translated,
+            ), status in zip(
+                placed[first : first + _ROWS], statuses[first : first + _ROWS], strict=True
+            )
         )
-    )
-    return f'{head[:-1]}, "units": [\n{units}\n]}}\n'
+    yield "\n]}\n"
+
+
+_ROWS = 4096  # units of the alignment made into text at a time
 
 
 def build(
@@ -162,26 +208,32 @@ def build(
     drafts: bool | None = None,
     min_completion: float = 0.0,
 ) -> tuple[list[Written], list[Output]]:
-    """Write the outputs (text, HTML, alignment) and the manifest; see the module doc."""
+    """Write the outputs (text, HTML, alignment) and the manifest; see the module doc.
+    Every document and catalog is read first; each output is made when its turn to be
+    written comes, so that one at a time is in memory."""
     include = config.build_drafts == "include" if drafts is None else drafts
     langs = languages_of(config, languages)
-    plan: list[tuple[Path, str]] = []
-    outputs: list[Output] = []
+    jobs: list[_Job] = []
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
         with units_later(config, doc) as later:
             catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
             text, units = later()
         for lang, catalog in catalogs:
-            files_, output = _localize(
-                config, doc, lang, text, units, catalog, include, min_completion
-            )
-            plan += files_
-            outputs.append(output)
+            jobs.append(_Job(config, doc, lang, text, units, catalog, include, min_completion))
+        del catalogs
         if progress:
             progress(done, len(docs))
-    plan.append((config.build_dir / MANIFEST, _manifest(config, outputs)))
-    return write_files(config, plan), outputs
+    plan: list[tuple[Path, str | Callable[[], bytes]]] = []
+    for job in jobs:
+        plan += job.files()
+
+    def manifest() -> bytes:
+        return _manifest(config, [job.output() for job in jobs]).encode("utf-8")
+
+    plan.append((config.build_dir / MANIFEST, manifest))
+    written = write_files(config, plan)
+    return written, [job.output() for job in jobs]
 
 
 def _manifest(config: Config, outputs: Sequence[Output]) -> str:
@@ -200,52 +252,89 @@ def _manifest(config: Config, outputs: Sequence[Output]) -> str:
     return json.dumps({"outputs": ordered}, ensure_ascii=False, indent=1) + "\n"
 
 
-def _localize(
-    config: Config,
-    doc: Document,
-    lang: str,
-    text: str,
-    units: Sequence[Unit],
-    catalog: Catalog,
-    include: bool,
-    min_completion: float,
-) -> tuple[list[tuple[Path, str]], Output]:
-    """The files of one document in one language (none when under `min_completion`)."""
-    path = output_path(config, doc, lang)
-    entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
-    published = {t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)}
-    output, placed = align(text, units, published.get, separator_for(lang))
-    statuses = [status_of(entries.get(u.text)) for u in units]
-    done = [u.text in published for u in units]
-    completion = 100.0 * sum(done) / len(units) if units else 100.0
-    write = completion >= min_completion
-    plan = []
-    if write:
-        plan = [
-            (path, output),
-            (path.with_name(path.name + ".html"), render_html(doc.name, lang, placed, statuses)),
-            (
-                path.with_name(path.name + ".align.json"),
-                alignment(doc, lang, path.name, placed, statuses),
-            ),
+class _Job:
+    """One document in one language: its figures as soon as its catalog is read, its files
+    (none when under `min_completion`) when they are written, one after the other."""
+
+    def __init__(
+        self,
+        config: Config,
+        doc: Document,
+        lang: str,
+        text: str,
+        units: Sequence[Unit],
+        catalog: Catalog,
+        include: bool,
+        min_completion: float,
+    ) -> None:
+        self.doc, self.lang, self.text, self.units = doc, lang, text, units
+        self.source = config.source_lang
+        self.path = output_path(config, doc, lang)
+        self.relative = str(self.path.relative_to(config.build_dir))
+        entries = unit_entries(catalog.entries)
+        published = {
+            t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)
+        }
+        self.published = published
+        self.statuses = [status_of(entries.get(u.text)) for u in units]
+        done = [u.text in published for u in units]
+        completion = 100.0 * sum(done) / len(units) if units else 100.0
+        self.completion = round(completion, 1)
+        self.write = completion >= min_completion
+        self.counts = {
+            status: sum(1 for s, d in zip(self.statuses, done, strict=True) if s == status and d)
+            for status in (Status.ACCEPTED, Status.DRAFT, Status.FUZZY)
+        }
+        self.untranslated = len(units) - sum(done)
+        self.sha256: str | None = None
+        self.placed: list[Placed] = []
+
+    def files(self) -> list[tuple[Path, Callable[[], bytes]]]:
+        path = self.path
+        if not self.write:
+            return []
+        return [
+            (path, self._text),
+            (path.with_name(path.name + ".html"), self._html),
+            (path.with_name(path.name + ".align.json"), self._alignment),
         ]
 
-    def published_as(status: str) -> int:
-        return sum(1 for s, d in zip(statuses, done, strict=True) if s == status and d)
+    def _text(self) -> bytes:
+        published, between = self.published.get, separator(self.lang)
+        output, self.placed = align(self.text, self.units, published, between)
+        data = output.encode("utf-8")
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        return data
 
-    return plan, Output(
-        document=doc.name,
-        language=lang,
-        path=str(path.relative_to(config.build_dir)),
-        units=len(units),
-        accepted=published_as("accepted"),
-        drafts=published_as("draft"),
-        fuzzy=published_as("fuzzy"),
-        untranslated=len(units) - sum(done),
-        completion=round(completion, 1),
-        written=write,
-        sha256=hashlib.sha256(output.encode()).hexdigest() if write else _digest(path),
-    )
+    def _html(self) -> bytes:
+        parts = _html_parts(self.doc.name, self.lang, self.placed, self.statuses, self.source)
+        return _encoded(parts)
+
+    def _alignment(self) -> bytes:
+        placed, self.placed = self.placed, []
+        parts = _alignment_parts(self.doc, self.lang, self.path.name, placed, self.statuses)
+        return _encoded(parts)
+
+    def output(self) -> Output:
+        return Output(
+            document=self.doc.name,
+            language=self.lang,
+            path=self.relative,
+            units=len(self.units),
+            accepted=self.counts[Status.ACCEPTED],
+            drafts=self.counts[Status.DRAFT],
+            fuzzy=self.counts[Status.FUZZY],
+            untranslated=self.untranslated,
+            completion=self.completion,
+            written=self.write,
+            sha256=self.sha256 if self.write else _digest(self.path),
+        )
+
+
+def _encoded(parts: Iterable[str]) -> bytes:
+    """The UTF-8 of the text `parts` make, each part encoded as it comes: the whole text is
+    never in memory as a string too (two bytes a character, where one is beyond Latin-1)."""
+    return b"".join(part.encode("utf-8") for part in parts)
 
 
 def _catalog(config: Config, doc: Document, lang: str) -> Catalog:

@@ -15,6 +15,8 @@ numbers       info      numbers the source lacks (none missing), e.g. "two" writ
 urls          error     a URL or e-mail address of the source not kept unchanged
 placeholders  error     %s, %(name)s, {name}, {0}, <b>…</b>, &amp;: not the same multiset
 terms         error     a do-not-translate term of the source missing from the translation
+glossary      warning   the approved translation of a glossary term of the source missing
+                        (case and endings aside: :func:`transflow.glossary.present`)
 invisible     error     a bidi embedding, override or isolate control (U+202A-202E,
                         U+2066-2069) the source lacks: it changes how text is displayed
 invisible     warning   other format/control characters the source lacks: zero-width
@@ -45,15 +47,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from transflow import languages
 from transflow.model import Catalog
+from transflow.patterns import (
+    PLACEHOLDER,
+    URL,
+    emails,
+    plain,
+    unmatched_numbers,
+    written_numbers,
+)
 
 if TYPE_CHECKING:
     from transflow.config import Config
+    from transflow.glossary import Glossary
 
 Issue = tuple[str, str, str]  # (check, severity, message)
 
@@ -64,7 +76,7 @@ class Finding:
     severity: str  # "error", "warning" or "info"
     document: str  # document name, e.g. "azerbaijan-pak-support.txt"
     language: str
-    reference: str  # e.g. "azerbaijan-pak-support.txt:4.2"
+    reference: str  # e.g. "azerbaijan-pak-support.txt:4"
     path: str  # the PO file
     line: int | None  # line of the entry in the PO file
     msgid: str
@@ -72,84 +84,20 @@ class Finding:
     message: str  # what is wrong, in plain words, naming the offending text
 
 
-# --- what is in a text -----------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(
-    r"%\([^)\s]+\)[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]"  # %(name)s
-    r"|%(?:\d+\$)?[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"  # %s %d %1$s (not "50% of")
-    r"|\{[A-Za-z_][\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|\{\d*\}"  # {name} {0} {}
-    r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"  # <b> </b> <br/> <a href="...">
-    r"|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"  # &amp; &#160;
-)
-_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"”’)]+[^\s<>\"”’).,;:!?]", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# \d is any script's decimal digit; groups: "3,890" "3.890" "3'890" "٣٬٨٩٠", "3 890" with
-# a space, U+00A0, U+2009 or U+202F only before exactly three digits.
-_NUMBER = re.compile(r"\d+(?:[.,'’٫٬]\d+|[ \u00a0\u2009\u202f]\d{3}(?!\d))*")
-_SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
-_RANGE = re.compile(r"(\d{3,})\s*[-–—‒]\s*(\d{2})(?!\d)")  # 2020-21
-_DECADE = re.compile(r"['’‘](\d{2})(?!\d)")  # '90s
-
-
-def _digits(raw: str) -> str:
-    return "".join(str(unicodedata.decimal(ch)) for ch in raw if ch.isdecimal())
-
-
-def _plain(text: str) -> str:
-    """`text` without the placeholders, URLs and e-mails, which other checks compare."""
-    for pattern in (_URL, _EMAIL, _PLACEHOLDER):
-        text = pattern.sub(" ", text)
-    return text
-
-
-def _numbers(text: str, split: bool) -> list[set[str]]:
-    """Each number of `text` as the digit strings it may stand for."""
-    found: list[set[str]] = []
-    for match in _NUMBER.finditer(text):
-        pieces = _SPACES.split(match.group()) if split else [match.group()]
-        found += [{_digits(piece)} for piece in pieces]
-        if _DECADE.fullmatch(text[max(0, match.start() - 1) : match.end()]):
-            found[-1] |= {"19" + _digits(match.group()), "20" + _digits(match.group())}
-    for match in _RANGE.finditer(text):  # 2020-21 may be written 2020-2021, and back
-        first, second = _digits(match.group(1)), _digits(match.group(2))
-        for number in found:
-            if second in number:
-                number.add(first[: len(first) - len(second)] + second)
-    return found
-
-
-def _unmatched(source: str, target: str, split: bool) -> tuple[list[str], list[str]]:
-    """Source numbers the target lacks, and target numbers the source lacks."""
-    left = _numbers(target, split)
-    missing = []
-    for number in _numbers(source, split):
-        match = next((other for other in left if number & other), None)
-        if match is None:
-            missing.append(min(number, key=len))
-        else:
-            left.remove(match)
-    return missing, [min(n, key=len) for n in left]
-
-
-def _raw_numbers(text: str, digits: Iterable[str]) -> list[str]:
-    """The numbers of `text` as written there, for `digits` as :func:`_numbers` gives them."""
-    written = {_digits(m.group()): m.group() for m in _NUMBER.finditer(text)}
-    return [written.get(d, d) for d in digits]
-
-
 # --- the checks ------------------------------------------------------------------------
 
 
 def _check_numbers(source: str, target: str) -> list[Issue]:
     missing, extra = min(
-        (_unmatched(source, target, split) for split in (False, True)), key=lambda r: len(r[0])
+        (unmatched_numbers(source, target, split) for split in (False, True)),
+        key=lambda r: len(r[0]),
     )
-    extra_text = ", ".join(_raw_numbers(target, extra))
+    extra_text = ", ".join(written_numbers(target, extra))
     if missing:
         has = f" (it has {extra_text}, which the source lacks)" if extra else ""
         return [
             ("numbers", "error", f"the number {number} is not in the translation{has}")
-            for number in _raw_numbers(source, missing)
+            for number in written_numbers(source, missing)
         ]
     if extra:
         return [("numbers", "info", f"the translation has numbers the source lacks: {extra_text}")]
@@ -158,12 +106,13 @@ def _check_numbers(source: str, target: str) -> list[Issue]:
 
 def _check_kept(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
     issues: list[Issue] = []
-    for kind, pattern in (("URL", _URL), ("e-mail address", _EMAIL)):
-        for item in dict.fromkeys(pattern.findall(source)):
+    found = (("URL", URL.findall(source)), ("e-mail address", [m.group() for m in emails(source)]))
+    for kind, items in found:
+        for item in dict.fromkeys(items):
             if item not in target:
                 message = f"the {kind} {item} is not in the translation unchanged"
                 issues.append(("urls", "error", message))
-    wanted, got = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(target))
+    wanted, got = Counter(PLACEHOLDER.findall(source)), Counter(PLACEHOLDER.findall(target))
     for item in wanted - got:
         issues.append(("placeholders", "error", f"{item} is missing from the translation"))
     for item in got - wanted:
@@ -201,10 +150,6 @@ def _check_whitespace(source: str, target: str) -> list[Issue]:
     return issues
 
 
-def _base(language: str) -> str:
-    return language.replace("-", "_").split("_")[0].lower()
-
-
 def _check_identical(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
     if target != source or not any(ch.isalpha() for ch in source):
         return []
@@ -217,15 +162,12 @@ def _check_identical(source: str, target: str, terms: Sequence[str]) -> list[Iss
     return [("identical", "info" if short else "warning", "the translation equals the source")]
 
 
-_CJK = {"zh", "ja", "ko", "yue"}
-
-
 def _check_length(source: str, target: str, language: str) -> list[Issue]:
     s_len, t_len = len(source.strip()), len(target.strip())
     if s_len < 20 or not t_len:
         return []
     ratio = t_len / s_len
-    low = 0.15 if _base(language) in _CJK else 0.3
+    low = 0.15 if languages.base(language) in languages.CJK else 0.3
     if ratio < low:
         message = f"the translation is only {ratio:.0%} as long as the source"
     elif ratio > 3:
@@ -238,8 +180,6 @@ def _check_length(source: str, target: str, language: str) -> list[Issue]:
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _BIDI_MARKS = set("\u200e\u200f\u061c")
 _JOINERS = set("\u200c\u200d")
-_RTL = set("ar fa ur he iw yi ps sd ug dv ckb ku".split())
-_JOINING = _RTL | set("hi mr ne sa bn as pa gu or ta te kn ml si my km".split())  # ZWNJ/ZWJ
 
 
 def _invisible(text: str) -> Counter[str]:
@@ -251,17 +191,18 @@ def _invisible(text: str) -> Counter[str]:
 
 def _check_invisible(source: str, target: str, language: str) -> list[Issue]:
     issues: list[Issue] = []
-    base = _base(language)
+    base = languages.base(language)
     for ch, count in (_invisible(target) - _invisible(source)).items():
         name = f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
         times = f" ({count} times)" if count > 1 else ""
         if ch in _BIDI_CONTROLS:
             message = f"stray bidi control {name}{times}: it changes how the text is displayed"
             issues.append(("invisible", "error", message))
-        elif ch in _JOINERS and base in _JOINING:
+        elif ch in _JOINERS and base in languages.JOINING:
             continue
         else:
-            severity = "info" if ch in _BIDI_MARKS and base in _RTL else "warning"
+            rtl = languages.direction(language) == "rtl"
+            severity = "info" if ch in _BIDI_MARKS and rtl else "warning"
             issues.append(("invisible", severity, f"invisible character {name}{times}"))
     return issues
 
@@ -314,7 +255,7 @@ def _net(text: str, pair: str) -> int:
 
 
 def _check_brackets(source: str, target: str, language: str) -> list[Issue]:
-    urdu = _base(language) == "ur"
+    urdu = languages.base(language) == "ur"
     issues: list[Issue] = []
     for chars, s_nets, t_nets in (
         *((p, {_net(source, p)}, {_net(target, p)}) for p in ("()", "[]", "{}")),
@@ -329,21 +270,19 @@ def _check_brackets(source: str, target: str, language: str) -> list[Issue]:
     return issues
 
 
-_ENDS = set(".!?…۔؟।॥。！？．‼⁇‽։።፧။།។")
 _CLOSERS = " \t\n\u00a0\"'“”„‘’‚«»‹›)]}）」』"  # may follow a sentence's end
-_NO_FULL_STOP = {"th", "lo", "km"}
 
 
 def _ends_sentence(text: str, language: str) -> bool:
     last = text.rstrip(_CLOSERS)[-1:]
     if last in (";", "\u037e"):  # the Greek question mark; a semicolon elsewhere
-        return _base(language) == "el"
-    return bool(last) and last in _ENDS
+        return languages.base(language) == "el"
+    return bool(last) and last in languages.SENTENCE_ENDS
 
 
 def _check_punctuation(source: str, target: str, language: str) -> list[Issue]:
     s_end, t_end = _ends_sentence(source, "en"), _ends_sentence(target, language)
-    if s_end and not t_end and _base(language) not in _NO_FULL_STOP:
+    if s_end and not t_end and languages.base(language) not in languages.NO_FULL_STOP:
         mark = source.rstrip(_CLOSERS)[-1]
         message = f"the source ends a sentence with {mark!r} and the translation does not"
         return [("punctuation", "warning", message)]
@@ -354,28 +293,85 @@ def _check_punctuation(source: str, target: str, language: str) -> list[Issue]:
     return []
 
 
+def _check_glossary(source: str, target: str, language: str, words: Glossary) -> list[Issue]:
+    return [
+        (
+            "glossary",
+            "warning",
+            f"the glossary has {term.source!r} = {approved!r}, which the translation lacks",
+        )
+        for term, approved in words.missing(source, target, language)
+    ]
+
+
 # --- entry points ----------------------------------------------------------------------
 
 
-def check_entry(source: str, target: str, language: str, terms: Sequence[str] = ()) -> list[Issue]:
-    """(check, severity, message) for one translation; [] when it is clean (or empty)."""
+@dataclass(frozen=True)
+class _Pair:
+    """What a check looks at: one translation and its source."""
+
+    source: str
+    target: str
+    plain_source: str  # without placeholders and markup
+    plain_target: str
+    language: str
+    terms: Sequence[str]
+    glossary: Glossary | None
+
+
+# The checks, in the order their findings come, each with the ids of what it reports (a
+# project turns ids off with `[check] disable`).
+CHECKS: tuple[tuple[tuple[str, ...], Callable[[_Pair], list[Issue]]], ...] = (
+    (("numbers",), lambda p: _check_numbers(p.plain_source, p.plain_target)),
+    (("urls", "placeholders", "terms"), lambda p: _check_kept(p.source, p.target, p.terms)),
+    (("invisible",), lambda p: _check_invisible(p.source, p.target, p.language)),
+    (("brackets",), lambda p: _check_brackets(p.plain_source, p.plain_target, p.language)),
+    (("whitespace",), lambda p: _check_whitespace(p.source, p.target)),
+    (("identical",), lambda p: _check_identical(p.source, p.target, p.terms)),
+    (("length",), lambda p: _check_length(p.source, p.target, p.language)),
+    (("punctuation",), lambda p: _check_punctuation(p.source, p.target, p.language)),
+    (
+        ("glossary",),
+        lambda p: _check_glossary(p.source, p.target, p.language, p.glossary) if p.glossary else [],
+    ),
+)
+CHECK_IDS = tuple(name for names, _ in CHECKS for name in names)
+
+
+def check_entry(
+    source: str,
+    target: str,
+    language: str,
+    terms: Sequence[str] = (),
+    glossary: Glossary | None = None,
+    disabled: Collection[str] = (),
+) -> list[Issue]:
+    """(check, severity, message) for one translation; [] when it is clean (or empty).
+    The `glossary`'s do-not-translate terms count as `terms`; `disabled` check ids are
+    not run (or not reported)."""
     if not target:
         return []
-    plain_source, plain_target = _plain(source), _plain(target)
+    if glossary is not None:
+        terms = tuple(dict.fromkeys((*terms, *glossary.kept(source, language))))
+    pair = _Pair(source, target, plain(source), plain(target), language, terms, glossary)
     return [
-        *_check_numbers(plain_source, plain_target),
-        *_check_kept(source, target, terms),
-        *_check_invisible(source, target, language),
-        *_check_brackets(plain_source, plain_target, language),
-        *_check_whitespace(source, target),
-        *_check_identical(source, target, terms),
-        *_check_length(source, target, language),
-        *_check_punctuation(source, target, language),
+        issue
+        for names, check in CHECKS
+        if not all(name in disabled for name in names)
+        for issue in check(pair)
+        if issue[0] not in disabled
     ]
 
 
 def check_catalog(
-    document: str, language: str, path: Path, catalog: Catalog, terms: Sequence[str] = ()
+    document: str,
+    language: str,
+    path: Path,
+    catalog: Catalog,
+    terms: Sequence[str] = (),
+    glossary: Glossary | None = None,
+    disabled: Collection[str] = (),
 ) -> list[Finding]:
     """Findings for every non-obsolete entry with a msgstr, accepted and fuzzy alike."""
     findings = []
@@ -384,7 +380,8 @@ def check_catalog(
             continue
         reference = " ".join(entry.references) or document
         where = (document, language, reference, str(path), entry.line, entry.msgid, entry.msgstr)
-        for check, severity, message in check_entry(entry.msgid, entry.msgstr, language, terms):
+        issues = check_entry(entry.msgid, entry.msgstr, language, terms, glossary, disabled)
+        for check, severity, message in issues:
             findings.append(Finding(check, severity, *where, message))
     return findings
 
@@ -394,10 +391,11 @@ def check_project(
 ) -> list[Finding]:
     """Findings for the catalogs of every document (or of `only`) in each language, read
     from disk; a missing catalog is a TransflowError."""
-    from transflow import project
+    from transflow import glossary, project
     from transflow.errors import TransflowError
 
     terms = config.translate.do_not_translate
+    words = glossary.load(config)
     findings: list[Finding] = []
     langs = project.languages_of(config, languages)
     for doc in project.documents(config, only):
@@ -409,5 +407,7 @@ def check_project(
                     f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
                     path,
                 )
-            findings += check_catalog(doc.name, lang, path, found, terms)
+            findings += check_catalog(
+                doc.name, lang, path, found, terms, words, config.check_disable
+            )
     return findings

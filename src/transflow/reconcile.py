@@ -8,7 +8,8 @@ merge of the two versions against the base, entry by entry:
 - an entry only one side changed takes that side's version;
 - an entry both changed alike is kept; both changed differently is a *conflict*, and the
   person's version wins (it is reported, never silently);
-- an entry's translation (msgstr, flags, translator comments, previous msgid) and its
+- an entry's translation (msgstr and plural forms, flags, translator comments, previous
+  msgid) and its
   source side (references, extracted comments) are merged as two separate parts, so that
   a moved reference never costs a person's translation, and a draft never lands in an
   entry a person translated;
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from transflow.model import Catalog, Entry
 
-Key = tuple[bool, str | None, str]
+Key = tuple[bool, str | None, str]  # obsolete, msgctxt, msgid
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,19 @@ def _key(entry: Entry) -> Key:
     return (entry.obsolete, entry.msgctxt, entry.msgid)
 
 
+_TRANSLATION = (
+    "msgstr",
+    "msgstr_plural",
+    "flags",
+    "translator_comments",
+    "previous_msgid",
+    "previous_msgctxt",
+    "previous_msgid_plural",
+)
+
+
 def _translation(e: Entry) -> tuple[object, ...]:
-    return (e.msgstr, e.flags, e.translator_comments, e.previous_msgid, e.previous_msgctxt)
+    return tuple(getattr(e, name) for name in _TRANSLATION)
 
 
 def _source(e: Entry) -> tuple[object, ...]:
@@ -47,13 +59,7 @@ def _source(e: Entry) -> tuple[object, ...]:
 
 
 def _with_translation(entry: Entry, of: Entry) -> Entry:
-    return entry.with_(
-        msgstr=of.msgstr,
-        flags=of.flags,
-        translator_comments=of.translator_comments,
-        previous_msgid=of.previous_msgid,
-        previous_msgctxt=of.previous_msgctxt,
-    )
+    return entry.with_(**{name: getattr(of, name) for name in _TRANSLATION})
 
 
 def _three_way(base: object, ours: object, theirs: object) -> tuple[str, bool]:

@@ -6,7 +6,10 @@
 - the machine drafts with a model score, least confident first, each linked to its row;
 - the document side by side, block by block: each unit's source and translation in one
   row, coloured and labelled by status (accepted, draft, fuzzy, untranslated), with its
-  position (``4.2``), the comments of its entry (a draft's provenance) and its findings.
+  position (``4.2``), the comments of its entry (a draft's provenance; an accepted
+  entry's without the model score) and its findings; a fuzzy row shows what changed in
+  the source since the translation was made, as a word diff of ``#| msgid`` and the new
+  text. On a narrow screen (a phone) each row is a card: source over translation.
 
 The page is self-contained: inline CSS, no script, nothing loaded from elsewhere (its
 Content-Security-Policy forbids both). Every text and attribute is escaped.
@@ -14,7 +17,9 @@ Content-Security-Policy forbids both). Every text and attribute is escaped.
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,16 @@ from typing import TYPE_CHECKING
 
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, SEVERITIES, Catalog
+from transflow.languages import direction
+from transflow.model import (
+    MACHINE_DRAFT,
+    MEMORY_DRAFT,
+    SEVERITIES,
+    Catalog,
+    Status,
+    status_of,
+    unit_entries,
+)
 from transflow.project import (
     Document,
     Written,
@@ -31,23 +45,24 @@ from transflow.project import (
     po_path,
     read_catalog,
     units_of,
+    writable,
     write_files,
 )
-from transflow.publish import direction, status_of
 from transflow.review_style import CSS
 from transflow.segmentation import Unit
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
 
 if TYPE_CHECKING:
+    from transflow.glossary import Glossary
     from transflow.qa import Finding
 
 REVIEW_DIR = "review"  # below the build folder
 UI_LANGUAGE = "en"  # the language of the page's own words
 STATUSES = {
-    "accepted": "translated and accepted by a person",
-    "draft": "machine or memory draft, awaiting review",
-    "fuzzy": "fuzzy suggestion (e.g. after a source change), awaiting review",
-    "untranslated": "no translation yet",
+    Status.ACCEPTED: "translated and accepted by a person",
+    Status.DRAFT: "machine or memory draft, awaiting review",
+    Status.FUZZY: "fuzzy suggestion (e.g. after a source change), awaiting review",
+    Status.UNTRANSLATED: "no translation yet",
 }
 Progress = Callable[[int, int], None]
 
@@ -57,10 +72,11 @@ class Row:
     """One unit of the document as the page shows it."""
 
     unit: Unit
-    status: str  # accepted, draft, fuzzy or untranslated
+    status: Status  # accepted, draft, fuzzy or untranslated
     target: str  # the entry's msgstr; "" when untranslated
     comments: tuple[str, ...]  # the entry's translator comments (a draft's provenance)
     findings: tuple[Finding, ...]
+    previous: str | None = None  # the old source of a fuzzy entry ("#| msgid")
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,7 @@ class Page:
     rows: tuple[Row, ...]
     findings: tuple[Finding, ...]  # all of them
     unplaced: tuple[Finding, ...]  # on entries that no unit of the document has
+    glossary: Glossary | None = None  # its terms are marked in the source column
 
 
 def page_of(
@@ -84,9 +101,10 @@ def page_of(
     catalog: Catalog,
     findings: Sequence[Finding] = (),
     listed: int | None = None,
+    glossary: Glossary | None = None,
 ) -> Page:
     """The page's data: each unit with its entry's translation, status and findings."""
-    entries = {e.msgid: e for e in catalog.entries if not e.obsolete}
+    entries = unit_entries(catalog.entries)
     texts = {u.text for u in units}
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: rank.get(f.severity, len(rank)))  # worst first
@@ -98,9 +116,10 @@ def page_of(
             Row(
                 unit=unit,
                 status=status,
-                target=entry.msgstr if entry is not None and status != "untranslated" else "",
+                target=entry.msgstr if entry is not None and status != Status.UNTRANSLATED else "",
                 comments=entry.translator_comments if entry is not None else (),
                 findings=tuple(f for f in findings if f.msgid == unit.text),
+                previous=entry.previous_msgid if entry is not None else None,
             )
         )
     drafts = [d for d in scored_drafts(document, language, catalog) if d.msgid in texts]
@@ -114,6 +133,7 @@ def page_of(
         rows=tuple(rows),
         findings=tuple(findings),
         unplaced=tuple(f for f in findings if f.msgid not in texts),
+        glossary=glossary,
     )
 
 
@@ -139,12 +159,11 @@ def _langdir(language: str) -> str:
 
 def _figures(page: Page) -> str:
     c = page.counts
-    other_fuzzy = c.fuzzy - c.drafts
     cells = [
         ("units", "Units", c.units),
-        ("accepted", "Accepted", c.translated),
+        ("accepted", "Accepted", c.accepted),
         ("draft", "Drafts", c.drafts),
-        ("fuzzy", "Fuzzy", other_fuzzy),
+        ("fuzzy", "Fuzzy", c.fuzzy),
         ("untranslated", "Untranslated", c.untranslated),
     ]
     items = "".join(
@@ -155,7 +174,7 @@ def _figures(page: Page) -> str:
         f'<div class="figure percent"><dt>Percent accepted</dt>'
         f'<dd data-figure="percent">{c.percent:.1f}%</dd></div>'
     )
-    parts = [("accepted", c.translated), ("draft", c.drafts), ("fuzzy", other_fuzzy)]
+    parts = [("accepted", c.accepted), ("draft", c.drafts), ("fuzzy", c.fuzzy)]
     parts.append(("untranslated", c.untranslated))
     total = max(c.units, 1)
     bar = "".join(
@@ -238,8 +257,58 @@ def _drafts(page: Page) -> str:
     )
 
 
+def _marked(page: Page, text: str) -> str:
+    """`text`, escaped, each glossary term in it a ``<mark class="term">`` whose title is
+    its approved translation."""
+    spans = page.glossary.spans(text) if page.glossary else []
+    out, last = [], 0
+    for start, end, term in spans:
+        approved = term.approved(page.language)
+        title = f"glossary: {term.source} = {approved}" if approved else f"glossary: {term.source}"
+        out += [_e(text[last:start]), f'<mark class="term" title="{_e(title)}">']
+        out += [_e(text[start:end]), "</mark>"]
+        last = end
+    return "".join(out) + _e(text[last:])
+
+
 def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_SCORE = re.compile(r"; score -?\d+(?:\.\d+)?")
+_WORDS = re.compile(r"(\s*)(\S+)")  # a word and the whitespace before it
+
+
+def word_diff(old: str, new: str) -> str:
+    """HTML of `new` against `old`, word by word: removed words in <del>, added ones in
+    <ins>, both escaped; the whitespace between words is the new text's."""
+    was = [word for _, word in _WORDS.findall(old)]
+    now = _WORDS.findall(new)
+    matcher = difflib.SequenceMatcher(None, was, [word for _, word in now], autojunk=False)
+    out = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        space = now[j1][0] if j1 < len(now) else " "
+        text = "".join(s + w for s, w in now[j1:j2])[len(space) :]
+        space = space or " "  # after a deleted first word
+        if op == "equal":
+            out.append(_e(space + text))
+            continue
+        out.append((space if j2 > j1 else " ") if out else "")  # the next word has its own
+        if i2 > i1:
+            out.append(f"<del>{_e(' '.join(was[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"{' ' if i2 > i1 else ''}<ins>{_e(text)}</ins>")
+    return "".join(out).strip()
+
+
+def _change(row: Row) -> str:
+    """What changed in the source since a fuzzy entry's translation was made."""
+    if row.previous is None or row.previous == row.unit.text or row.status == Status.ACCEPTED:
+        return ""
+    return (
+        f'<p class="change"><span class="label" lang="{UI_LANGUAGE}">source changed:</span> '
+        f'<span class="diff">{word_diff(row.previous, row.unit.text)}</span></p>'
+    )
 
 
 def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
@@ -257,6 +326,8 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
     notes = [_badge("st-" + row.status, row.status)]
     for comment in row.comments:
         kind = "provenance" if comment.startswith((MACHINE_DRAFT, MEMORY_DRAFT)) else "comment"
+        if row.status == Status.ACCEPTED and comment.startswith(MACHINE_DRAFT):
+            comment = _SCORE.sub("", comment)  # a person accepted it: the score is history
         notes.append(f'<p class="{kind}">{_e(comment)}</p>')
     if row.findings:
         items = "".join(
@@ -271,7 +342,8 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
         f' data-unit="{unit.position}">{block}'
         f'<th scope="row" class="pos"><a href="#{_anchor(unit)}">{unit.position}</a>'
         f'<span class="kind">{_e(unit.kind)}</span></th>'
-        f'<td class="source"{_langdir(page.source_language)}>{_e(unit.text)}</td>'
+        f'<td class="source"{_langdir(page.source_language)}>'
+        f"{_marked(page, unit.text)}{_change(row)}</td>"
         f'<td class="target"{_langdir(page.language)} data-status="{row.status}">{target}</td>'
         f'<td class="notes">{"".join(notes)}</td></tr>'
     )
@@ -323,7 +395,7 @@ def render(page: Page) -> str:
 
 
 def review_path(config: Config, doc: Document, language: str) -> Path:
-    return config.build_dir / REVIEW_DIR / language / f"{doc.name}.html"
+    return writable(config, config.build_dir / REVIEW_DIR / language / f"{doc.name}.html")
 
 
 def review(
@@ -334,8 +406,10 @@ def review(
     progress: Progress | None = None,
 ) -> list[Written]:
     """Write the review page of every document (or of `only`) in each language."""
+    from transflow.glossary import load
     from transflow.qa import check_catalog
 
+    words = load(config)
     langs = languages_of(config, languages)
     docs = documents(config, only)
     plan: list[tuple[Path, str]] = []
@@ -350,8 +424,12 @@ def review(
                     path,
                 )
             terms = config.translate.do_not_translate
-            findings = check_catalog(doc.name, lang, path, catalog, terms)
-            page = page_of(doc.name, lang, config.source_lang, units, catalog, findings, listed)
+            findings = check_catalog(
+                doc.name, lang, path, catalog, terms, words, config.check_disable
+            )
+            page = page_of(
+                doc.name, lang, config.source_lang, units, catalog, findings, listed, words
+            )
             plan.append((review_path(config, doc, lang), render(page)))
         if progress:
             progress(done, len(docs))

@@ -50,15 +50,19 @@ def fold(text: str) -> str:
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
-    """Spans of the blocks: runs of non-blank lines, without surrounding whitespace."""
+    """Spans of the blocks: runs of non-blank lines, without surrounding whitespace.
+
+    A byte-order mark (U+FEFF) that opens a block is not part of it, and a block of
+    nothing else is no block."""
     spans = []
     for match in _BLOCK.finditer(text):
         start, end = match.span()
-        while text[start] in " \t\ufeff":
+        while start < end and text[start] in " \t\r\n\ufeff":
             start += 1
-        while text[end - 1] in " \t\r":
+        while end > start and text[end - 1] in " \t\r":
             end -= 1
-        spans.append((start, end))
+        if start < end:
+            spans.append((start, end))
     return spans
 
 

@@ -1,48 +1,125 @@
-"""Completion figures of catalogs."""
+"""Completion figures of catalogs: units and source words in each state.
+
+Every active entry is in one state, as :func:`transflow.model.status_of` tells it:
+``accepted`` (a translation a person accepted), ``draft`` (transflow's machine or memory
+draft, fuzzy), ``fuzzy`` (another fuzzy suggestion, e.g. after a source change) or
+``untranslated`` (no translation; a fuzzy entry with an empty msgstr too).
+
+Words are counted as translate-toolkit's ``pocount`` counts them: ``<br>`` tags become
+line breaks, other XML tags are dropped, a period between two non-digits becomes a space,
+and the words are the Unicode (UAX #29) word segments holding a letter or a digit.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from transflow.model import MACHINE_DRAFT, Catalog
+from uniseg.wordbreak import words as _segments  # type: ignore[import-untyped]
+
+from transflow.errors import TransflowError
+from transflow.model import MACHINE_DRAFT, Catalog, Status, status_of
+
+if TYPE_CHECKING:
+    from transflow.config import Config
 
 _SCORE = re.compile(re.escape(MACHINE_DRAFT) + r".*; score (-?\d+(?:\.\d+)?)")
+
+STATES = (Status.ACCEPTED, Status.DRAFT, Status.FUZZY, Status.UNTRANSLATED)
+
+# pocount's own expressions (translate/tools/pocount.py, from translate/storage/placeables)
+_BR = re.compile(r"<br\s*?/?>")
+_TAG = re.compile(
+    r"""<([\w.:]+)(\s([\w.:]+=((".*?")|('.*?')))?)*/?>|</([\w.]+)>""",
+)
+_PERIOD = re.compile(r"\D\.\D")
+
+
+def word_count(text: str) -> int:
+    """The words of `text`, as pocount counts them."""
+    text = _PERIOD.sub(" ", _TAG.sub("", _BR.sub("\n", text)))
+    return sum(1 for segment in _segments(text) if any(c.isalnum() for c in segment))
 
 
 @dataclass(frozen=True)
 class Counts:
-    document: str
+    """Entries (units) and their source words per state; `drafts` and `fuzzy` are apart:
+    units == accepted + drafts + fuzzy + untranslated."""
+
+    document: str  # "" on a total across documents
     language: str
     units: int
-    translated: int
-    fuzzy: int
+    accepted: int
+    drafts: int  # fuzzy entries that are transflow's own drafts
+    fuzzy: int  # the other fuzzy entries
     untranslated: int
     obsolete: int
-    drafts: int  # fuzzy entries that are transflow's own drafts
+    words: int  # source words of all units
+    accepted_words: int
+    drafts_words: int
+    fuzzy_words: int
+    untranslated_words: int
 
     @property
     def percent(self) -> float:
         """Share of units with an accepted translation; an empty catalog counts as done."""
-        return 100.0 * self.translated / self.units if self.units else 100.0
+        return 100.0 * self.accepted / self.units if self.units else 100.0
+
+    @property
+    def percent_words(self) -> float:
+        """Share of source words in accepted units."""
+        return 100.0 * self.accepted_words / self.words if self.words else 100.0
+
+
+_FIELDS = (
+    *("units", "accepted", "drafts", "fuzzy", "untranslated", "obsolete", "words"),
+    *("accepted_words", "drafts_words", "fuzzy_words", "untranslated_words"),
+)
 
 
 def count(document: str, language: str, catalog: Catalog | None) -> Counts:
-    """The figures of one catalog; a missing catalog has every unit untranslated."""
+    """The figures of one catalog; a missing catalog has no entries."""
     entries = catalog.entries if catalog else ()
-    active = [e for e in entries if not e.obsolete]
-    translated = sum(1 for e in active if e.translated)
-    fuzzy = sum(1 for e in active if e.fuzzy)
+    units = dict.fromkeys(STATES, 0)
+    words = dict.fromkeys(STATES, 0)
+    obsolete = 0
+    for entry in entries:
+        if entry.obsolete:
+            obsolete += 1
+            continue
+        if entry.plural:  # a plural entry a person added: no unit of the document
+            continue
+        state = status_of(entry)
+        units[state] += 1
+        words[state] += word_count(entry.msgid)
     return Counts(
         document=document,
         language=language,
-        units=len(active),
-        translated=translated,
-        fuzzy=fuzzy,
-        untranslated=len(active) - translated - fuzzy,
-        obsolete=len(entries) - len(active),
-        drafts=sum(1 for e in active if e.draft),
+        units=sum(units.values()),
+        accepted=units[Status.ACCEPTED],
+        drafts=units[Status.DRAFT],
+        fuzzy=units[Status.FUZZY],
+        untranslated=units[Status.UNTRANSLATED],
+        obsolete=obsolete,
+        words=sum(words.values()),
+        accepted_words=words[Status.ACCEPTED],
+        drafts_words=words[Status.DRAFT],
+        fuzzy_words=words[Status.FUZZY],
+        untranslated_words=words[Status.UNTRANSLATED],
     )
+
+
+def totals(figures: list[Counts]) -> list[Counts]:
+    """One total per language across documents, in the order the languages come."""
+    found: dict[str, dict[str, int]] = {}
+    for item in figures:
+        sums = found.setdefault(item.language, dict.fromkeys(_FIELDS, 0))
+        for name in _FIELDS:
+            sums[name] += getattr(item, name)
+    return [Counts(document="", language=lang, **sums) for lang, sums in found.items()]
 
 
 @dataclass(frozen=True)
@@ -66,3 +143,30 @@ def scored_drafts(document: str, language: str, catalog: Catalog) -> list[Scored
                 ref = e.references[0] if e.references else ""
                 found.append(ScoredDraft(document, language, float(match[1]), ref, e.msgid))
     return sorted(found, key=lambda d: d.score)
+
+
+def status(
+    config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
+) -> tuple[list[Counts], list[ScoredDraft]]:
+    """Completion figures per document and language, read from the catalogs, and the
+    machine drafts awaiting review, least confident first."""
+    from transflow.project import documents, languages_of, po_path, read_catalog, template_path
+
+    langs = languages_of(config, languages)
+    figures = []
+    drafts: list[ScoredDraft] = []
+    for doc in documents(config, only):
+        template: Catalog | None = None
+        for lang in langs:
+            found = read_catalog(po_path(config, doc, lang))
+            if found is None:
+                template = template or read_catalog(template_path(config, doc))
+                if template is None:
+                    raise TransflowError(
+                        f"no catalogs for {doc.name}; run 'transflow extract'",
+                        template_path(config, doc),
+                    )
+                found = template
+            figures.append(count(doc.name, lang, found))
+            drafts += scored_drafts(doc.name, lang, found)
+    return figures, sorted(drafts, key=lambda d: d.score)

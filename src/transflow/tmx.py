@@ -20,24 +20,19 @@ from pathlib import Path
 from xml.parsers import expat
 
 from transflow import __version__, files
+from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.errors import TransflowError
+from transflow.extract import update_catalogs, write_catalogs
 from transflow.fuzzymatch import Match, Stored, describe, match_all
 from transflow.memory import FILE as MEMORY_FILE
 from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
-from transflow.project import (
-    Written,
-    documents,
-    languages_of,
-    po_path,
-    read_catalog,
-    update_catalogs,
-    write_catalogs,
-)
+from transflow.project import Written, documents, languages_of, po_path, read_catalog
 
 DEFAULT_NAME = "translations.tmx"  # in the project's build folder
 REFERENCE_PROP = "x-transflow-reference"
+VERSIONS = ("1.1", "1.2", "1.3", "1.4")  # of TMX, that import reads
 # What XML 1.0 allows in a document (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -212,8 +207,14 @@ class _Reader:
         return TransflowError(message, self.path, self.parser.CurrentLineNumber)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if not self.stack and name != "tmx":
-            raise self.fail(f"not a TMX file: the root element is <{name}>, not <tmx>")
+        if not self.stack:
+            if name != "tmx":
+                raise self.fail(f"not a TMX file: the root element is <{name}>, not <tmx>")
+            version = attrs.get("version")
+            if version is None:
+                raise self.fail('the <tmx> element has no version attribute (<tmx version="1.4">)')
+            if version.strip() not in VERSIONS:
+                raise self.fail(f"TMX version {version!r} is not supported (1.1 to 1.4)")
         self.stack.append(name)
         if self.seg is not None:
             return  # inline markup (<ph>, <bpt>, <hi>, <sub>...): only its text counts
@@ -254,6 +255,15 @@ class _Reader:
     def entity(self, name: str, *args: object) -> None:
         raise self.fail(f"the TMX declares the entity {name!r}; entity declarations are refused")
 
+    def skipped(self, name: str, parameter: bool) -> None:
+        """A reference to an entity the file does not declare: expat leaves it out when the
+        file names an external DTD (which is never read), so ``A&xxe;B`` would be ``AB``."""
+        reference = f"{'%' if parameter else '&'}{name};"
+        raise self.fail(
+            f"the entity {reference} is not defined in the file (transflow reads no DTD), "
+            "so the text it stands for is unknown"
+        )
+
 
 def parse(data: bytes, path: Path) -> list[list[Variant]]:
     """The ``<tu>``s of a TMX document, each as its variants in file order.
@@ -268,6 +278,7 @@ def parse(data: bytes, path: Path) -> list[list[Variant]]:
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.text
     parser.EntityDeclHandler = reader.entity
+    parser.SkippedEntityHandler = reader.skipped
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
@@ -391,7 +402,7 @@ def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> Imp
             for i, item in enumerate(merged):
                 if item.language == lang and item.catalog is not None:
                     catalog, e, f = fill(item.catalog, matches)
-                    merged[i] = replace(item, catalog=catalog)
+                    merged[i] = replace(item, catalog=revised(catalog, now()) if f else catalog)
                     empty, filled = empty + e, filled + f
             report.append(LanguageImport(lang, empty, filled))
         written = write_catalogs(config.root, merged)

@@ -24,23 +24,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from transflow import files, fuzzymatch, protect
+from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
+from transflow.extract import Merged, update_catalogs, write_catalogs
 from transflow.fuzzymatch import Match, Stored
 from transflow.memory import FILE as MEMORY_FILE
 from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
-from transflow.project import (
-    Document,
-    Merged,
-    Written,
-    documents,
-    languages_of,
-    po_path,
-    read_catalog,
-    update_catalogs,
-    write_catalogs,
-)
+from transflow.project import Document, Written, documents, languages_of, po_path, read_catalog
 
 CHUNK = 256  # units per memory commit
 LOST = "machine translation check: not kept: "
@@ -86,7 +78,7 @@ def engine_options(config: Config, **overrides: object) -> EngineOptions:
 
 
 def _pending(entry: Entry, refresh: bool) -> bool:
-    if entry.obsolete:
+    if entry.obsolete or entry.plural:  # a plural entry is a person's, and no unit
         return False
     if not entry.msgstr and not entry.fuzzy:
         return True
@@ -109,7 +101,7 @@ def _known(
         Stored(e.msgid, e.msgstr, f"accepted in {doc.name}")
         for doc, catalog in found
         for e in (catalog.entries if catalog else ())
-        if e.msgstr and not e.fuzzy
+        if e.msgstr and not e.fuzzy and not e.plural
     ]
     known += [Stored(s, t, f"imported from {origin}") for s, t, origin in memory.imported(pair)]
     return known
@@ -275,8 +267,11 @@ def _apply(
     refresh: bool,
 ) -> dict[Path, Catalog]:
     """The catalogs with their pending entries filled from `matches` or `drafts`."""
-    terms = config.translate.do_not_translate
+    from transflow import glossary
+
+    terms, words = config.translate.do_not_translate, glossary.load(config)
     result = {}
+    date = now()
     for item in catalogs:
         assert item.catalog is not None
         entries = []
@@ -294,10 +289,13 @@ def _apply(
                 score = (
                     f"; score {round(draft.score, 3) + 0.0:.3f}" if draft.score is not None else ""
                 )
-                lost = protect.lost(e.msgid, draft.text, terms)
+                kept = dict.fromkeys((*terms, *words.kept(e.msgid, report.language)))
+                lost = protect.lost(e.msgid, draft.text, list(kept))
                 e = _mark(e, draft.text, f"{MACHINE_DRAFT}{report.provenance}{score}", lost)
                 report.flagged += bool(lost)
                 report.filled += 1
             entries.append(e)
-        result[item.path] = replace(item.catalog, entries=tuple(entries))
+        changed = tuple(entries) != item.catalog.entries
+        filled = replace(item.catalog, entries=tuple(entries))
+        result[item.path] = revised(filled, date) if changed else filled
     return result

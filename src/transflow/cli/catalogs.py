@@ -6,6 +6,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,9 @@ from transflow.cli.common import (
     report,
 )
 from transflow.errors import TransflowError
+
+if TYPE_CHECKING:
+    from transflow.status import Counts
 
 
 @click.command()
@@ -109,7 +113,7 @@ def extract(
     fuzzy suggestion (with the old text as '#| msgid'); removed units become
     obsolete ('#~'). Accepted translations are never changed.
     """
-    from transflow.project import extract as run
+    from transflow.extract import extract as run
 
     config = load_config(ctx, unit)
     with progress_bar("extracting", quiet) as progress:
@@ -174,13 +178,19 @@ def build(
 
 @click.command()
 @LANG_OPTION
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per document and language.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: a 'catalog' record per document and language, a 'total' per "
+    "language, a 'draft' per listed draft.",
+)
 @click.option(
     "--fail-under",
     type=click.FloatRange(0, 100),
     default=None,
     metavar="PCT",
-    help="Exit with status 3 when any catalog is less than PCT percent translated.",
+    help="Exit with status 3 when less than PCT percent of any catalog's units are accepted.",
 )
 @click.option(
     "--drafts",
@@ -200,30 +210,32 @@ def status(
     show_drafts: int,
     docs: tuple[Path, ...],
 ) -> None:
-    """Show units, translated, fuzzy (of which machine drafts), untranslated and obsolete
-    counts per catalog, and the percent translated (accepted, not fuzzy)."""
-    from transflow.project import status as run
+    """Show, per catalog, units and source words (counted as pocount does) in each
+    state: accepted, machine or memory drafts, other fuzzy, untranslated; obsolete
+    entries, and the percent of units accepted. A total per language follows when
+    there are several documents (always in --json)."""
+    from transflow.status import status as run
+    from transflow.status import totals
 
     figures, drafts = run(load_config(ctx), languages, docs)
+    sums = totals(figures)
     if as_json:
-        for item in figures:
-            click.echo(json.dumps({**asdict(item), "percent": round(item.percent, 1)}))
+        for kind, items in (("catalog", figures), ("total", sums)):
+            for item in items:
+                row = {"type": kind, **asdict(item), "percent": round(item.percent, 1)}
+                row["percent_words"] = round(item.percent_words, 1)
+                if kind == "total":
+                    del row["document"]
+                click.echo(json.dumps(row, ensure_ascii=False))
         for draft in drafts[:show_drafts]:
-            click.echo(json.dumps({"draft": asdict(draft)}, ensure_ascii=False))
+            click.echo(json.dumps({"type": "draft", **asdict(draft)}, ensure_ascii=False))
     else:
-        click.echo(
-            f"{'document':40} {'lang':5} {'units':>6} {'done':>6} {'fuzzy':>6} "
-            f"{'drafts':>6} {'empty':>6} {'obsol.':>6} {'%':>6}"
-        )
-        for item in figures:
-            click.echo(
-                f"{item.document:40} {item.language:5} {item.units:6} {item.translated:6} "
-                f"{item.fuzzy:6} {item.drafts:6} {item.untranslated:6} {item.obsolete:6} "
-                f"{item.percent:6.1f}"
-            )
+        shown = figures + sums if len({f.document for f in figures}) > 1 else figures
+        for line in _status_table(shown):
+            click.echo(line)
         if show_drafts:
-            shown = min(show_drafts, len(drafts))
-            click.echo(f"\nleast confident machine drafts ({shown} of {len(drafts)}):")
+            listed = min(show_drafts, len(drafts))
+            click.echo(f"\nleast confident machine drafts ({listed} of {len(drafts)}):")
             for draft in drafts[:show_drafts]:
                 text = draft.msgid if len(draft.msgid) <= 60 else draft.msgid[:57] + "..."
                 click.echo(f"{draft.score:8.3f} {draft.language:5} {draft.reference:40} {text}")
@@ -232,8 +244,31 @@ def status(
         for item in low:
             click.echo(
                 f"transflow: {item.document} [{item.language}] is {item.percent:.1f}% "
-                f"translated, under {fail_under:g}%",
+                f"accepted, under {fail_under:g}%",
                 err=True,
             )
         if low:
             sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+_STATE_COLUMNS = ("units", "accepted", "drafts", "fuzzy", "untranslated")
+_WORDS = {c: "words" if c == "units" else f"{c}_words" for c in _STATE_COLUMNS}
+
+
+def _status_table(figures: list[Counts]) -> list[str]:
+    """The status table: per state, units and (below the same heading) source words."""
+    names = [f.document or "total" for f in figures]
+    width = max([len("document"), *map(len, names)])
+    cells = [
+        [f"{getattr(f, c)} / {getattr(f, _WORDS[c])}" for c in _STATE_COLUMNS] for f in figures
+    ]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(_STATE_COLUMNS)]
+    head = " ".join(f"{c:>{w}}" for c, w in zip(_STATE_COLUMNS, widths, strict=True))
+    lines = [
+        "units / source words (counted as pocount does) per state:",
+        f"{'document':{width}} {'lang':5} {head} {'obsolete':>8} {'% acc.':>6}",
+    ]
+    for name, f, row in zip(names, figures, cells, strict=True):
+        numbers = " ".join(f"{c:>{w}}" for c, w in zip(row, widths, strict=True))
+        lines.append(f"{name:{width}} {f.language:5} {numbers} {f.obsolete:8} {f.percent:6.1f}")
+    return lines

@@ -64,7 +64,7 @@ def check(
     over 4). A catalog counts as out of date when extract would change what it
     says, not merely how another tool wrapped it.
     """
-    from transflow.project import outdated
+    from transflow.extract import outdated
     from transflow.qa import check_project
 
     config = load_config(ctx)

@@ -17,12 +17,29 @@ EXIT_ERROR = 1
 EXIT_BELOW_THRESHOLD = 3
 EXIT_INTERRUPTED = 130
 
+
+def check_languages(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A click callback: every value must be a language code (a BCP 47 tag); a code names
+    folders, so '../x' or '/abs' is a usage error (exit 2) that names the option."""
+    from transflow.config import language_problem
+
+    for value in values:
+        why = language_problem(value)
+        if why:
+            raise click.BadParameter(why, ctx, param)
+    return values
+
+
 LANG_OPTION = click.option(
     "--lang",
     "languages",
     multiple=True,
     metavar="CODE",
-    help="Target language (repeatable). Default: the project's languages.",
+    callback=check_languages,
+    help="Target language (repeatable), a BCP 47 tag such as az or pt-BR. "
+    "Default: the project's languages.",
 )
 UNIT_OPTION = click.option(
     "--unit",

@@ -23,6 +23,10 @@ class _ModelsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TransflowError as exc:
+            from transflow.cli.common import shown
+
+            if exc.path and Path(exc.path).is_absolute():
+                exc.path = shown(Path(exc.path))
             click.echo(f"transflow: error: {exc}", err=True)
             sys.exit(1)
 
@@ -61,7 +65,13 @@ def _project_packages_dir(ctx: click.Context) -> Path | None:
 
 
 @models.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: the packages folder, then a 'package' record per package and a "
+    "'pivot' per pair reachable through one intermediate language.",
+)
 @click.pass_obj
 def list_(packages_dir: Path | None, as_json: bool) -> None:
     """Installed packages, and the pairs reachable through one intermediate language."""
@@ -70,23 +80,19 @@ def list_(packages_dir: Path | None, as_json: bool) -> None:
     installed = argos_packages.installed_packages(packages_dir)
     pivots = argos_packages.pivots(installed)
     if as_json:
-        data = {
-            "packages_dir": str(argos_packages.packages_root(packages_dir)),
-            "packages": [
-                {
-                    "pair": p.pair,
-                    "from": p.from_code,
-                    "to": p.to_code,
-                    "version": p.version,
-                    "path": str(p.path),
-                }
-                for p in installed
-            ],
-            "pivots": [
-                {"pair": v.pair, "from": v.from_code, "via": v.via, "to": v.to_code} for v in pivots
-            ],
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        folder = str(argos_packages.packages_root(packages_dir))
+        rows: list[dict[str, str]] = [{"type": "packages_dir", "path": folder}]
+        rows += [
+            {"type": "package", "pair": p.pair, "from": p.from_code, "to": p.to_code}
+            | {"version": p.version, "path": str(p.path)}
+            for p in installed
+        ]
+        rows += [
+            {"type": "pivot", "pair": v.pair, "from": v.from_code, "via": v.via, "to": v.to_code}
+            for v in pivots
+        ]
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
         return
     if not installed:
         root = argos_packages.packages_root(packages_dir)
@@ -96,6 +102,15 @@ def list_(packages_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{p.from_code}→{p.to_code}  {p.version:<8} {p.path}")
     for v in pivots:
         click.echo(f"{v.from_code}→{v.to_code}  via {v.via}")
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from transflow.engines.argos_archives import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 @models.command()
@@ -114,20 +129,48 @@ def list_(packages_dir: Path | None, as_json: bool) -> None:
     show_default=True,
     help="Source language of a CODE that names only the target.",
 )
+# the defaults are argos_archives.Limits' (not imported here: zipfile costs every command)
+@click.option(
+    "--max-unpacked-size",
+    "max_unpacked",
+    default="1G",
+    show_default=True,
+    metavar="SIZE",
+    callback=_size,
+    help="Refuse a package that would unpack to more than SIZE (e.g. 800M, 2G).",
+)
+@click.option(
+    "--max-compression-ratio",
+    "max_ratio",
+    type=click.FloatRange(min=1),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Refuse a package that would unpack to more than N times its size (a zip bomb).",
+)
 @click.pass_obj
 def install(
-    packages_dir: Path | None, codes: tuple[str, ...], source: Path | None, source_lang: str
+    packages_dir: Path | None,
+    codes: tuple[str, ...],
+    source: Path | None,
+    source_lang: str,
+    max_unpacked: int,
+    max_ratio: float,
 ) -> None:
     """Install the packages for CODE: a target language (SOURCE_LANG→CODE) or a pair
     such as az_en. Without --from the Argos package index is used (needs the network).
-    A package replaces the installed one for its pair; a bad file installs nothing."""
+    A package replaces the installed one for its pair; a bad file installs nothing.
+    Real packages unpack to 80-200 MB at a ratio near 1.2; the limits stop zip bombs
+    before anything is unpacked."""
     from transflow.engines import argos_packages
+    from transflow.engines.argos_archives import Limits
 
     pairs = [argos_packages.parse_pair(code, source_lang) for code in codes]
+    limits = Limits(max_unpacked, max_ratio)
     if source is not None:
-        done = argos_packages.install_from(source, pairs, packages_dir)
+        done = argos_packages.install_from(source, pairs, packages_dir, limits)
     elif pairs:
-        done = argos_packages.install_from_index(pairs, packages_dir)
+        done = argos_packages.install_from_index(pairs, packages_dir, limits)
     else:
         raise click.UsageError("give at least one CODE, or --from PATH")
     for p in done:

@@ -18,6 +18,7 @@ from transflow.cli.common import (
     merges,
     shown,
 )
+from transflow.engines import ENGINES
 
 
 class _Rate:
@@ -57,7 +58,7 @@ class _Rate:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["argos", "pseudo"]),
+    type=click.Choice(list(ENGINES)),
     default=None,
     help="MT engine. Default: translate.engine in transflow.toml (argos).",
 )

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from transflow.errors import TransflowError
 
-# name -> module under transflow.engines that defines ENGINE (a subclass of Engine)
+# name -> module under transflow.engines that defines ENGINE (a subclass of Engine): the one
+# list of engines, from which the config's and the CLI's choices and the contract test come
 ENGINES: dict[str, str] = {"argos": "argos", "pseudo": "pseudo"}
 
 Progress = Callable[[int], None]  # called with the number of texts just finished

@@ -6,16 +6,18 @@ points it at ``packages_dir`` when one is given. It is used for its settings, it
 never for translation (that splits sentences and may reach the network).
 
 An installed package is a folder ``<packages dir>/<top folder of the .argosmodel>``.
-Installing validates the whole archive first, extracts it into a hidden staging folder
+Installing validates the whole archive first (:mod:`.argos_archives`: layout, metadata,
+unpacked size and compression ratio, checksums), extracts it into a hidden staging folder
 inside the packages dir and renames it into place only when complete, so a failed
-install leaves nothing behind. Hidden folders and folders without ``metadata.json`` are
-ignored when listing (argostranslate's ``get_installed_packages()`` fails on them).
+install leaves nothing behind. It replaces the installed packages of its pair (as its
+metadata gives it), never a folder that holds another pair's package. Hidden folders
+and folders without ``metadata.json`` are ignored when listing (argostranslate's
+``get_installed_packages()`` fails on them).
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import os
 import re
@@ -23,13 +25,13 @@ import shutil
 import sys
 import tempfile
 import zipfile
-import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from transflow.engines.argos_archives import DEFAULT_LIMITS, Archive, Limits, read_archive
 from transflow.errors import TransflowError
 
 STAGING_PREFIX = ".transflow-install-"
@@ -132,8 +134,11 @@ def installed_packages(packages_dir: Path | None) -> list[PackageInfo]:
     return sorted(found, key=lambda p: (p.pair, _version_key(p.version)))
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", version))
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Numeric order of a version's numbers, without int(): a 5000-digit number in a
+    hand-made metadata.json would be a ValueError."""
+    numbers = (n.lstrip("0") for n in re.findall(r"\d+", version))
+    return tuple((len(n), n) for n in numbers)
 
 
 def _best(packages: Sequence[PackageInfo]) -> dict[tuple[str, str], PackageInfo]:
@@ -201,78 +206,6 @@ def parse_pair(code: str, source_lang: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-# --- archives ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Archive:
-    """A validated .argosmodel file."""
-
-    path: Path
-    top: str
-    from_code: str
-    to_code: str
-    version: str
-
-
-def read_archive(path: Path) -> Archive:
-    """Validates a package file completely (zip, layout, CRCs, metadata) without extracting."""
-
-    def bad(why: str) -> TransflowError:
-        return TransflowError(f"not a valid Argos package: {why}", path)
-
-    if not path.is_file():
-        raise TransflowError("no such package file", path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n]
-            top = _check_layout(names, bad)
-            try:
-                broken = archive.testzip()
-            except (zlib.error, EOFError) as exc:
-                raise bad(f"damaged data ({exc})") from exc
-            if broken is not None:
-                raise bad(f"{broken} is damaged (checksum mismatch)")
-            metadata = json.loads(archive.read(f"{top}/metadata.json"))
-    except zipfile.BadZipFile as exc:
-        raise bad(f"not a zip archive ({exc})") from exc
-    except (OSError, EOFError, zlib.error) as exc:
-        raise bad(f"unreadable ({exc})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad(f"metadata.json is not valid JSON ({exc})") from exc
-    if not isinstance(metadata, dict):
-        raise bad("metadata.json is not a JSON object")
-    codes = [metadata.get(key) for key in ("from_code", "to_code")]
-    if not all(isinstance(code, str) and code for code in codes):
-        raise bad("metadata.json lacks from_code/to_code")
-    if metadata.get("type", "translate") != "translate":
-        raise bad(f"package type is {metadata.get('type')!r}, not 'translate'")
-    version = metadata.get("package_version", "")
-    return Archive(path, top, str(codes[0]), str(codes[1]), str(version))
-
-
-def _check_layout(names: list[str], bad: Callable[[str], TransflowError]) -> str:
-    """The archive's one top-level folder, holding metadata, model and tokenizer."""
-    if not names:
-        raise bad("the archive is empty")
-    for name in names:
-        parts = name.replace("\\", "/").split("/")
-        if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-            raise bad(f"unsafe path {name!r} in the archive")
-    tops = sorted({name.split("/")[0] for name in names})
-    if len(tops) != 1 or tops[0].startswith(".") or any("/" not in name for name in names):
-        found = ", ".join(tops[:5])
-        raise bad(f"expected exactly one top-level folder (found: {found})")
-    top = tops[0]
-    present = set(names)
-    for required in ("metadata.json", "model/model.bin"):
-        if f"{top}/{required}" not in present:
-            raise bad(f"missing {top}/{required}")
-    if not {f"{top}/sentencepiece.model", f"{top}/bpe.model"} & present:
-        raise bad(f"missing {top}/sentencepiece.model (or bpe.model)")
-    return top
-
-
 def install_archive(archive: Archive, packages_dir: Path | None) -> PackageInfo:
     """Installs a validated archive, replacing installed packages for the same pair."""
     root = packages_root(packages_dir)
@@ -283,6 +216,14 @@ def install_archive(archive: Archive, packages_dir: Path | None) -> PackageInfo:
         and p.path.parent == root
     ]
     dest = root / archive.top
+    if dest.exists() and dest not in {p.path for p in replaced}:
+        there = next((p for p in installed_packages(packages_dir) if p.path == dest), None)
+        what = f"the installed {there.from_code}→{there.to_code} package" if there else "a folder"
+        raise TransflowError(
+            f"its folder {archive.top} would replace {what} at {dest}, not a "
+            f"{archive.from_code}→{archive.to_code} package; nothing was installed",
+            archive.path,
+        )
     try:
         root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
@@ -312,7 +253,10 @@ def install_archive(archive: Archive, packages_dir: Path | None) -> PackageInfo:
 
 
 def install_from(
-    source: Path, pairs: Sequence[tuple[str, str]], packages_dir: Path | None
+    source: Path,
+    pairs: Sequence[tuple[str, str]],
+    packages_dir: Path | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[PackageInfo]:
     """Installs packages from a .argosmodel file or a folder of them: those for ``pairs``,
     or all of them when ``pairs`` is empty. Every file is validated before any install."""
@@ -322,7 +266,7 @@ def install_from(
             raise TransflowError("no .argosmodel files in this folder", source)
     else:
         files = [source]
-    archives = [read_archive(path) for path in files]
+    archives = [read_archive(path, limits) for path in files]
     newest: dict[tuple[str, str], Archive] = {}
     for archive in sorted(archives, key=lambda a: _version_key(a.version)):
         newest[archive.from_code, archive.to_code] = archive
@@ -347,7 +291,7 @@ def _quiet_argos() -> Iterator[None]:
 
 
 def install_from_index(
-    pairs: Sequence[tuple[str, str]], packages_dir: Path | None
+    pairs: Sequence[tuple[str, str]], packages_dir: Path | None, limits: Limits = DEFAULT_LIMITS
 ) -> list[PackageInfo]:
     """Downloads and installs packages from the Argos package index (needs the network)."""
     settings, package = argos_settings(packages_dir)
@@ -383,7 +327,7 @@ def install_from_index(
         except Exception as exc:  # argostranslate raises a bare Exception
             raise TransflowError(f"could not download {available_package}: {exc}; {hint}") from exc
         try:
-            installed.append(install_archive(read_archive(downloaded), packages_dir))
+            installed.append(install_archive(read_archive(downloaded, limits), packages_dir))
         finally:
             downloaded.unlink(missing_ok=True)
     return installed

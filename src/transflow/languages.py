@@ -1,0 +1,54 @@
+"""What transflow knows about languages, in one place: the direction of their script,
+whether they put spaces between sentences, which joiners they use, how their sentences end.
+
+A language is a tag as the project writes it (``ur``, ``pt_BR``, ``zh-Hant``,
+``ku-Arab``): its primary subtag decides, unless a script subtag says otherwise (Kurdish
+is written in Latin letters as ``ku`` and in Arabic script as ``ku-Arab`` or ``ckb``).
+"""
+
+from __future__ import annotations
+
+# primary subtags whose usual script runs right to left
+RTL = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand"})
+LTR_SCRIPTS = frozenset({"latn", "cyrl", "deva", "grek", "armn", "geor"})
+# written without spaces between words or sentences
+NO_SPACE = frozenset({"ja", "zh", "yue", "th", "lo", "my", "km", "bo"})
+CJK = frozenset({"zh", "ja", "ko", "yue"})
+# scripts where ZWNJ/ZWJ are part of normal spelling
+JOINING = RTL | frozenset("hi mr ne sa bn as pa gu or ta te kn ml si my km".split())
+# characters that end a sentence, in every script transflow knows (Urdu ۔ and ؟ included)
+SENTENCE_ENDS = frozenset(".!?…۔؟।॥。！？．‼⁇‽։።፧။།។")
+NO_FULL_STOP = frozenset({"th", "lo", "km"})  # sentences often end without a mark
+
+
+def _subtags(language: str) -> list[str]:
+    return language.replace("_", "-").lower().split("-")
+
+
+def base(language: str) -> str:
+    """The primary subtag: ``pt_BR`` -> ``pt``."""
+    return _subtags(language)[0]
+
+
+def script(language: str) -> str | None:
+    """The script subtag, lower-case (``zh-Hant`` -> ``hant``), if the tag has one."""
+    for tag in _subtags(language)[1:]:
+        if len(tag) == 4 and tag.isalpha():
+            return tag
+    return None
+
+
+def direction(language: str) -> str:
+    """``rtl`` or ``ltr``: the ``dir`` of text in `language`."""
+    written = script(language)
+    if written in RTL_SCRIPTS:
+        return "rtl"
+    if written in LTR_SCRIPTS:
+        return "ltr"
+    return "rtl" if base(language) in RTL else "ltr"
+
+
+def separator(language: str) -> str:
+    """What goes between sentences that the source wrote with no space between them."""
+    return "" if base(language) in NO_SPACE else " "
