@@ -212,7 +212,8 @@ def test_number_change() -> None:
     assert number_change("In 2023, 613 people", "In 2023, 614 people") == "613 -> 614"
     assert number_change("3 and 5", "5 and 3") == ""
     assert number_change("1,275 taken in 1990", "taken") == "1,275, 1990 -> none"
-    assert number_change("the B52 in the 1990s", "the B53 in the 1980s") == "1990 -> 1980"
+    assert number_change("the B52 in the 1990s", "the B53 in the 1980s") == "52, 1990 -> 53, 1980"
+    assert number_change("3 890 in all", "3\u00a0890 in all") == ""  # compared normalized
 
 
 def test_equal_scores_prefer_the_same_numbers() -> None:

@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from itertools import chain
 
 from transflow.model import MEMORY_DRAFT
+from transflow.patterns import NUMBER
 
 SHARE = 0.5  # share of its distinct words a match is assumed to have in common
 CANDIDATES = 64  # most candidates scored for one lookup
 _WORD = re.compile(r"\w*[^\W\d]\w*")  # a word that is not a number
-_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*")  # not in a word: "B52", but "1990s"
 # curly, low and angle quotes as straight ones; invisible characters dropped (not ZWJ or
 # ZWNJ: they spell words)
 _TABLE = str.maketrans(
@@ -53,14 +53,15 @@ def normalize(text: str) -> str:
 
 
 def numbers(text: str) -> list[str]:
-    """The numbers in `text`, in order (``3,890`` is one number)."""
-    return _NUMBER.findall(text)
+    """The numbers in `text`, in order, as :mod:`transflow.patterns` finds them
+    (``3,890`` and ``3 890`` are one number)."""
+    return [m.group() for m in NUMBER.finditer(text)]
 
 
 def number_change(old: str, new: str) -> str:
-    """``""`` when `old` and `new` hold the same numbers (in any order), else what changed,
-    e.g. ``613 -> 614`` or ``2023 -> none``."""
-    before, after = Counter(numbers(old)), Counter(numbers(new))
+    """``""`` when `old` and `new` hold the same numbers (in any order, compared after
+    :func:`normalize`), else what changed, e.g. ``613 -> 614`` or ``2023 -> none``."""
+    before, after = Counter(numbers(normalize(old))), Counter(numbers(normalize(new)))
     if before == after:
         return ""
     gone = ", ".join((before - after).elements()) or "none"
