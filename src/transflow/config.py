@@ -68,6 +68,7 @@ class TranslateConfig:
     batch_size: int = 32
     packages_dir: Path | None = None
     do_not_translate: tuple[str, ...] = ()
+    memory_threshold: int = 75
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "batch_size": (_count(1), "an integer of at least 1", 32),
         "packages_dir": (lambda v: isinstance(v, str), "a folder path", ""),
         "do_not_translate": (_strs, "a list of strings such as ['Mammadov']", []),
+        "memory_threshold": (_percent, "an integer from 0 to 100", 75),
     },
     "glossary": {
         "file": (_glossary_file, "a .csv or .tbx file such as 'glossary.csv'", ""),
@@ -394,6 +396,7 @@ def load(root: Path) -> Config:
             if get("translate", "packages_dir")
             else None,
             do_not_translate=tuple(get("translate", "do_not_translate")),
+            memory_threshold=get("translate", "memory_threshold"),
         ),
     )
 
@@ -441,4 +444,5 @@ max_length_ratio = 2.0           # output at most this many times the input toke
 batch_size = 32                  # units per model call
 packages_dir = ""                # "": argostranslate's default folder
 do_not_translate = []            # terms MT must keep as they are, e.g. ["Mammadov"]
+memory_threshold = 75            # similarity (0-100) for offering a similar text's translation
 """

@@ -1,8 +1,12 @@
-"""The translation memory: every machine draft ever made, in a local SQLite file.
+"""The translation memory: every machine draft ever made, and the translations of every
+imported TMX, in a local SQLite file.
 
-Keyed by engine, provenance (package and version), language pair and source text, so
-a unit is sent to a model once, across documents and runs; an interrupted run loses
-at most the batch in flight. The file lives in ``.transflow/tm.sqlite`` (git-ignored).
+Drafts are keyed by engine, provenance (package and version), language pair and source
+text, so a unit is sent to a model once, across documents and runs; an interrupted run
+loses at most the batch in flight. Imported translations are keyed by language pair and
+source text (the latest import wins) and remember the file they came from; ``translate``
+offers them, with the project's accepted translations, for similar text. The file lives
+in ``.transflow/tm.sqlite`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -24,8 +28,17 @@ create table if not exists drafts (
     target text not null,
     score real,
     primary key (engine, provenance, source_lang, target_lang, source)
-)
+);
+create table if not exists imported (
+    source_lang text not null,
+    target_lang text not null,
+    source text not null,
+    target text not null,
+    origin text not null,
+    primary key (source_lang, target_lang, source)
+);
 """
+FILE = ".transflow/tm.sqlite"  # under the project root
 _CHUNK = 500  # sqlite's limit on bound parameters is far above this
 
 
@@ -35,8 +48,7 @@ class Memory:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=30)
-            self._db.execute(_SCHEMA)
-            self._db.commit()
+            self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise TransflowError(f"cannot open the translation memory: {exc}", path) from None
 
@@ -71,6 +83,25 @@ class Memory:
                 "insert or replace into drafts values (?, ?, ?, ?, ?, ?, ?)",
                 [(engine, provenance, *pair, s, d.text, d.score) for s, d in drafts],
             )
+
+    def add_imported(
+        self, pair: tuple[str, str], units: Iterable[tuple[str, str]], origin: str
+    ) -> None:
+        """Store (source, translation) pairs imported from the file named `origin`."""
+        with self._db:
+            self._db.executemany(
+                "insert or replace into imported values (?, ?, ?, ?, ?)",
+                [(*pair, source, target, origin) for source, target in units],
+            )
+
+    def imported(self, pair: tuple[str, str]) -> list[tuple[str, str, str]]:
+        """(source, translation, origin) of every imported translation for `pair`."""
+        rows = self._db.execute(
+            "select source, target, origin from imported where source_lang = ?"
+            " and target_lang = ? order by rowid",
+            pair,
+        )
+        return list(rows)
 
     def close(self) -> None:
         self._db.close()

@@ -2,15 +2,19 @@
 
 Export writes one ``<tu>`` per distinct source text, with a ``<tuv>`` for the source and
 one per language that has a translation a person accepted (obsolete ones included: they
-are real work). Import fills the project's empty entries whose text a TMX knows, as
-fuzzy drafts that transflow owns (``translation memory: imported from <file>``), and
-never touches an entry that has a translation.
+are real work). Import fills the project's empty entries whose text a TMX knows, or
+whose text is similar to one it knows (``translate.memory_threshold``), as fuzzy drafts
+that transflow owns (``translation memory: imported from <file>``, or ``translation
+memory: 92% match, imported from <file>`` with the TMX's text as ``#| msgid``), and never
+touches an entry that has a translation. The imported translations are kept in the
+translation memory, where ``translate`` finds them too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.parsers import expat
@@ -20,13 +24,15 @@ from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.extract import update_catalogs, write_catalogs
+from transflow.fuzzymatch import Match, Stored, describe, match_all
+from transflow.memory import FILE as MEMORY_FILE
+from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
 from transflow.project import Written, documents, languages_of, po_path, read_catalog
 
 DEFAULT_NAME = "translations.tmx"  # in the project's build folder
 REFERENCE_PROP = "x-transflow-reference"
 VERSIONS = ("1.1", "1.2", "1.3", "1.4")  # of TMX, that import reads
-IMPORTED = MEMORY_DRAFT + "imported from "
 # What XML 1.0 allows in a document (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -336,23 +342,26 @@ def _empty(entry: Entry) -> bool:
     return not entry.obsolete and not entry.msgstr and not entry.fuzzy
 
 
-def fill(catalog: Catalog, found: dict[str, str], comment: str) -> tuple[Catalog, int, int]:
-    """The catalog with its empty entries that `found` knows filled as fuzzy drafts;
+def fill(catalog: Catalog, matches: dict[str, Match]) -> tuple[Catalog, int, int]:
+    """The catalog with its empty entries that have a match filled as fuzzy drafts;
     and the counts of empty and filled entries."""
     entries, empty, filled = [], 0, 0
     for e in catalog.entries:
         if _empty(e):
             empty += 1
-            if e.msgid in found:
+            if e.msgid in matches:
                 kept = tuple(
                     c
                     for c in e.translator_comments
                     if not c.startswith((MACHINE_DRAFT, MEMORY_DRAFT))
                 )
+                comment, previous = describe(matches[e.msgid], e.msgid)
                 e = e.with_(
-                    msgstr=found[e.msgid],
+                    msgstr=matches[e.msgid].stored.target,
                     flags=("fuzzy", *e.flags),
                     translator_comments=(*kept, comment),
+                    previous_msgid=previous,
+                    previous_msgctxt=None,
                 )
                 filled += 1
         entries.append(e)
@@ -374,18 +383,29 @@ def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> Imp
             path,
         )
     docs = documents(config)
-    comment = IMPORTED + path.name
+    where = f"imported from {path.name}"
     report: list[LanguageImport] = []
-    with files.project_lock(config.root):
+    with files.project_lock(config.root), closing(Memory(config.root / MEMORY_FILE)) as memory:
         merged = update_catalogs(config, langs, docs, None)
+        found = {lang: lookup(units, config.source_lang, lang) for lang in langs}
         for lang in langs:
-            found = lookup(units, config.source_lang, lang)
+            known = [Stored(s, t, where) for s, t in found[lang].items()]
+            texts = [
+                e.msgid
+                for item in merged
+                if item.language == lang and item.catalog is not None
+                for e in item.catalog.entries
+                if _empty(e)
+            ]
+            matches = match_all(known, texts, config.translate.memory_threshold)
             empty = filled = 0
             for i, item in enumerate(merged):
                 if item.language == lang and item.catalog is not None:
-                    catalog, e, f = fill(item.catalog, found, comment)
+                    catalog, e, f = fill(item.catalog, matches)
                     merged[i] = replace(item, catalog=revised(catalog, now()) if f else catalog)
                     empty, filled = empty + e, filled + f
             report.append(LanguageImport(lang, empty, filled))
         written = write_catalogs(config.root, merged)
+        for lang in langs:
+            memory.add_imported((config.source_lang, lang), found[lang].items(), path.name)
     return ImportReport(len(units), report, written)

@@ -2,9 +2,13 @@
 
 For each language, in this order of preference, a pending entry (empty, or with
 ``refresh`` a draft transflow made earlier) gets:
-1. an accepted translation of the same text elsewhere in the project (memory draft);
-2. a draft stored in the translation memory for this engine, package and pair;
-3. a new machine draft; all of a language's units go to the engine at once, which
+1. the translation of the same text accepted elsewhere in the project, or imported from a
+   TMX (memory draft);
+2. else that of the most similar such text, when it scores at least
+   ``translate.memory_threshold`` (memory draft, the matched text as ``#| msgid``): the
+   unit does not go to the engine;
+3. a draft stored in the translation memory for this engine, package and pair;
+4. a new machine draft; all of a language's units go to the engine at once, which
    translates them in length-sorted batches, and each chunk is stored in the memory
    as soon as it is done, so an interrupted run resumes where it stopped.
 
@@ -19,16 +23,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from transflow import files, protect
+from transflow import files, fuzzymatch, protect
 from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
 from transflow.extract import Merged, update_catalogs, write_catalogs
+from transflow.fuzzymatch import Match, Stored
+from transflow.memory import FILE as MEMORY_FILE
 from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
-from transflow.project import Written, documents, languages_of
+from transflow.project import Document, Written, documents, languages_of, po_path, read_catalog
 
-MEMORY_FILE = ".transflow/tm.sqlite"
 CHUNK = 256  # units per memory commit
 LOST = "machine translation check: not kept: "
 
@@ -40,11 +45,13 @@ class LanguageReport:
     language: str
     provenance: str = ""
     pending: int = 0  # entries to fill
-    from_project: int = 0  # entries filled with an accepted translation from elsewhere
+    from_project: int = 0  # entries filled with an accepted or imported translation
+    similar: int = 0  # of those, from a similar text rather than the same
     from_memory: int = 0  # units whose draft came from the translation memory
     from_model: int = 0  # units sent to the engine
     to_model: int = 0  # units that needed the engine (dry run: would need)
-    flagged: int = 0  # drafts that lost a URL, number or protected term
+    flagged: int = 0  # drafts that lost a URL, number or protected term, or whose
+    # memory match has other numbers
     filled: int = 0  # entries that got a draft
 
 
@@ -78,15 +85,26 @@ def _pending(entry: Entry, refresh: bool) -> bool:
     return refresh and entry.draft
 
 
-def _accepted(catalogs: Sequence[Merged]) -> dict[str, tuple[str, str]]:
-    """msgid -> (msgstr, document) for translations a person accepted, anywhere."""
-    found: dict[str, tuple[str, str]] = {}
-    for item in catalogs:
-        assert item.catalog is not None
-        for e in item.catalog.entries:
-            if e.msgstr and not e.fuzzy and not e.plural:
-                found.setdefault(e.msgid, (e.msgstr, item.document.name))
-    return found
+def _known(
+    config: Config,
+    catalogs: Sequence[Merged],
+    others: Sequence[Document],
+    memory: Memory,
+    pair: tuple[str, str],
+) -> list[Stored]:
+    """The translations a person accepted, anywhere in the project (obsolete entries
+    included; `others`: the documents this run does not update), then those imported
+    from TMX files."""
+    found = [(item.document, item.catalog) for item in catalogs]
+    found += [(doc, read_catalog(po_path(config, doc, pair[1]))) for doc in others]
+    known = [
+        Stored(e.msgid, e.msgstr, f"accepted in {doc.name}")
+        for doc, catalog in found
+        for e in (catalog.entries if catalog else ())
+        if e.msgstr and not e.fuzzy and not e.plural
+    ]
+    known += [Stored(s, t, f"imported from {origin}") for s, t, origin in memory.imported(pair)]
+    return known
 
 
 def _machine(
@@ -114,7 +132,9 @@ def _machine(
         progress(len(chunk))
 
 
-def _mark(entry: Entry, text: str, comment: str, lost: Sequence[str]) -> Entry:
+def _mark(
+    entry: Entry, text: str, comment: str, lost: Sequence[str], previous: str | None = None
+) -> Entry:
     kept = tuple(
         c
         for c in entry.translator_comments
@@ -122,7 +142,13 @@ def _mark(entry: Entry, text: str, comment: str, lost: Sequence[str]) -> Entry:
     )
     notes = (comment, *([LOST + ", ".join(lost)] if lost else []))
     flags = entry.flags if entry.fuzzy else ("fuzzy", *entry.flags)
-    return entry.with_(msgstr=text, flags=flags, translator_comments=(*kept, *notes))
+    return entry.with_(
+        msgstr=text,
+        flags=flags,
+        translator_comments=(*kept, *notes),
+        previous_msgid=previous,
+        previous_msgctxt=None,
+    )
 
 
 def translate(
@@ -139,6 +165,7 @@ def translate(
     """Update the catalogs as extract does, then fill pending entries with drafts."""
     langs = languages_of(config, languages)
     docs = documents(config, only)
+    others = [d for d in documents(config) if d not in docs] if only else []
     name = engine_name or config.translate.engine
     report = Report()
     updated: dict[Path, Catalog] = {}
@@ -159,6 +186,7 @@ def translate(
                         engine,
                         memory,
                         catalogs,
+                        others,
                         lang_report,
                         refresh,
                         dry_run,
@@ -181,6 +209,7 @@ def _translate_language(
     engine: Engine,
     memory: Memory,
     catalogs: list[Merged],
+    others: list[Document],
     report: LanguageReport,
     refresh: bool,
     dry_run: bool,
@@ -190,7 +219,6 @@ def _translate_language(
     """Fill one language's pending entries; the new catalogs go into `updated`."""
     lang = report.language
     pair = (config.source_lang, lang)
-    accepted = _accepted(catalogs)
     pending = [
         e.msgid
         for item in catalogs
@@ -198,7 +226,9 @@ def _translate_language(
         if _pending(e, refresh)
     ]
     report.pending = len(pending)
-    need = [t for t in dict.fromkeys(pending) if t not in accepted]
+    known = _known(config, catalogs, others, memory, pair) if pending else []
+    matches = fuzzymatch.match_all(known, pending, config.translate.memory_threshold)
+    need = [t for t in dict.fromkeys(pending) if t not in matches]
     drafts: dict[str, Draft] = {}
     if need:
         report.provenance = engine.provenance(*pair)
@@ -223,20 +253,20 @@ def _translate_language(
             _machine(engine, pair, to_model, memory, report.provenance, advance, drafts)
         finally:
             report.from_model = done
-            updated.update(_apply(config, catalogs, accepted, drafts, report, refresh))
+            updated.update(_apply(config, catalogs, matches, drafts, report, refresh))
     elif not dry_run:
-        updated.update(_apply(config, catalogs, accepted, drafts, report, refresh))
+        updated.update(_apply(config, catalogs, matches, drafts, report, refresh))
 
 
 def _apply(
     config: Config,
     catalogs: list[Merged],
-    accepted: dict[str, tuple[str, str]],
+    matches: dict[str, Match],
     drafts: dict[str, Draft],
     report: LanguageReport,
     refresh: bool,
 ) -> dict[Path, Catalog]:
-    """The catalogs with their pending entries filled from `accepted` or `drafts`."""
+    """The catalogs with their pending entries filled from `matches` or `drafts`."""
     from transflow import glossary
 
     terms, words = config.translate.do_not_translate, glossary.load(config)
@@ -246,10 +276,13 @@ def _apply(
         assert item.catalog is not None
         entries = []
         for e in item.catalog.entries:
-            if _pending(e, refresh) and e.msgid in accepted:
-                text, where = accepted[e.msgid]
-                e = _mark(e, text, f"{MEMORY_DRAFT}accepted in {where}", ())
+            if _pending(e, refresh) and e.msgid in matches:
+                match = matches[e.msgid]
+                comment, previous = fuzzymatch.describe(match, e.msgid)
+                e = _mark(e, match.stored.target, comment, (), previous)
                 report.from_project += 1
+                report.similar += previous is not None
+                report.flagged += bool(match.numbers)
                 report.filled += 1
             elif _pending(e, refresh) and e.msgid in drafts:
                 draft = drafts[e.msgid]

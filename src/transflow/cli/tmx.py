@@ -56,7 +56,10 @@ def import_tmx(ctx: click.Context, file: Path, languages: tuple[str, ...], quiet
     The catalogs are brought up to date with the sources first, as extract
     does. An empty entry whose text is a source segment of FILE gets its
     translation as a fuzzy draft, with the translator comment 'translation
-    memory: imported from FILE', for review. Language variants match their
+    memory: imported from FILE', for review; one whose text is similar to a
+    segment (translate.memory_threshold) gets that segment's, with the segment
+    as the previous msgid and the similarity in the comment. The translations
+    are also kept for later translate runs. Language variants match their
     language ('az-AZ' fills 'az'). Entries that have a translation, fuzzy or
     not, are never touched.
     """

@@ -128,8 +128,9 @@ def translate(
 
     Drafts are marked fuzzy, with a translator comment giving the engine, the
     package and version, and the model's score, so every PO editor shows them
-    for review. An accepted translation of the same text elsewhere in the
-    project is offered first. Entries a person translated, and fuzzy
+    for review. An accepted (or imported TMX) translation of the same text, or
+    of a similar one (translate.memory_threshold), is offered first, instead of
+    MT. Entries a person translated, and fuzzy
     suggestions from a source change, are never touched. Every draft is kept
     in .transflow/tm.sqlite: a unit goes to the model once, and an interrupted
     run resumes where it stopped.
@@ -195,5 +196,7 @@ def _translate_summary(lang: Any, dry_run: bool) -> str:
     return (
         f"{lang.language}: {lang.filled} drafts: {lang.from_model} new from "
         f"{lang.provenance or 'no engine'}, {lang.from_memory} from the translation memory, "
-        f"{lang.from_project} from accepted translations; {lang.flagged} flagged for review"
+        f"{lang.from_project} from accepted translations"
+        + (f" ({lang.similar} of them for similar text)" if lang.similar else "")
+        + f"; {lang.flagged} flagged for review"
     )
