@@ -136,6 +136,7 @@ def test_segments_json_offsets(project: Path) -> None:
         (u["block"], u["index"], u["kind"], u["text"]) for u in sample_units()
     ]
     for row in rows:
+        assert row["type"] == "unit"
         assert text[row["start"] : row["end"]] == row["text"]
 
 

@@ -363,7 +363,8 @@ def test_command_json(translated: Path) -> None:
     result = run(translated, "--json", "--lang", "ur")
     assert result.exit_code == 0, result.output
     objects = [json.loads(line) for line in result.stdout.splitlines()]
-    assert objects and all(set(o) == set(Finding.__dataclass_fields__) for o in objects)
+    fields = {"type", *Finding.__dataclass_fields__}
+    assert objects and all(set(o) == fields and o["type"] == "finding" for o in objects)
     stray = next(o for o in objects if o["check"] == "invisible")
     assert stray["severity"] == "error" and "U+202E" in stray["message"]
     assert stray["language"] == "ur" and stray["document"] == f"{DOC}.txt"

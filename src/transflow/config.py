@@ -6,7 +6,6 @@ type is an error that names the file, the line and the key.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import tomllib
@@ -17,37 +16,12 @@ from typing import Any
 
 from transflow.engines import ENGINES
 from transflow.errors import TransflowError
+from transflow.files import inside, link_out
+from transflow.languages import language_problem
 
 CONFIG_NAME = "transflow.toml"
 UNIT_KINDS = ("sentence", "paragraph")
 STATE_DIR = ".transflow"  # transflow's own files: lock, caches, translation memory
-# A BCP 47 tag (RFC 5646) as gettext and Argos write them: a lower-case language, then
-# subtags of 1-8 letters or digits after '-' or '_' (pt-BR, pt_BR, zh-Hant, sr-Latn-RS,
-# de-CH-1996, en-x-custom). Only letters, digits, '-' and '_': a code names folders.
-_LANG_RE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*")
-_GETTEXT_SCRIPTS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva", "arabic": "Arab"}
-
-
-@functools.lru_cache(maxsize=256)
-def language_problem(code: str) -> str | None:
-    """Why `code` is not a language code transflow accepts, or None when it is one.
-
-    Codes name folders (``locales/<code>/``, ``build/<code>/``), so anything with a path
-    separator, a dot or another character outside BCP 47 is refused. A gettext locale
-    with a modifier (``sr@latin``) is refused with the BCP 47 tag that says the same."""
-    if len(code) <= 35 and _LANG_RE.fullmatch(code):
-        return None
-    if "@" in code and _LANG_RE.fullmatch(code.split("@", 1)[0]):
-        language, modifier = code.split("@", 1)
-        script = _GETTEXT_SCRIPTS.get(modifier.lower())
-        hint = f"'{language}-{script}'" if script else "e.g. 'sr-Latn'"
-        return (
-            f"{code!r} is a gettext locale name with a modifier; write it as a BCP 47 tag: {hint}"
-        )
-    return (
-        f"{code!r} is not a language code: a BCP 47 tag such as 'az', 'pt-BR' (or pt_BR) "
-        "or 'zh-Hant' is expected"
-    )
 
 
 @dataclass(frozen=True)
@@ -226,32 +200,6 @@ def _line_of(text: str, section: str, key: str | None) -> int | None:
         ):
             return number
     return None
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or below it (both resolved)."""
-    return path == folder or folder in path.parents
-
-
-def link_out(root: Path, path: Path) -> tuple[Path, Path] | None:
-    """The symbolic link on the way from `root` (resolved) to `path` that leads outside
-    `root`, and where it leads; None when `path` resolves inside `root`. `path` need not
-    exist: what exists of it is followed."""
-    real = Path(os.path.realpath(path))
-    if inside(real, root):
-        return None
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return path, real
-    probe = root
-    for part in parts:
-        probe = probe / part
-        if probe.is_symlink():
-            target = Path(os.path.realpath(probe))
-            if not inside(target, root):
-                return probe, target
-    return path, real
 
 
 def _folder(root: Path, value: str, path: Path, key: str, text: str, section: str) -> Path:

@@ -309,6 +309,32 @@ def replace_merged(
     raise TransflowError("the file keeps changing while transflow writes it; nothing lost", path)
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or below it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def link_out(root: Path, path: Path) -> tuple[Path, Path] | None:
+    """The symbolic link on the way from `root` (resolved) to `path` that leads outside
+    `root`, and where it leads; None when `path` resolves inside `root`. `path` need not
+    exist: what exists of it is followed."""
+    real = Path(os.path.realpath(path))
+    if inside(real, root):
+        return None
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path, real
+    probe = root
+    for part in parts:
+        probe = probe / part
+        if probe.is_symlink():
+            target = Path(os.path.realpath(probe))
+            if not inside(target, root):
+                return probe, target
+    return path, real
+
+
 def check_writable(folder: Path) -> None:
     """Fail before anything is written when `folder` (or its nearest existing parent) is not
     writable. It probes with a real temporary file, which also catches read-only mounts and

@@ -242,7 +242,7 @@ def _source_index(codes: Sequence[str], source_lang: str) -> int | None:
 
 
 def _from_csv(text: str, path: Path, source_lang: str) -> tuple[Term, ...]:
-    from transflow.config import language_problem
+    from transflow.languages import language_problem
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

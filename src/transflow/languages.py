@@ -1,5 +1,6 @@
-"""What transflow knows about languages, in one place: the direction of their script,
-whether they put spaces between sentences, which joiners they use, how their sentences end.
+"""What transflow knows about languages, in one place: which codes it accepts, the
+direction of their script, whether they put spaces between sentences, which joiners they
+use, how their sentences end.
 
 A language is a tag as the project writes it (``ur``, ``pt_BR``, ``zh-Hant``,
 ``ku-Arab``): its primary subtag decides, unless a script subtag says otherwise (Kurdish
@@ -7,6 +8,9 @@ is written in Latin letters as ``ku`` and in Arabic script as ``ku-Arab`` or ``c
 """
 
 from __future__ import annotations
+
+import functools
+import re
 
 # primary subtags whose usual script runs right to left
 RTL = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
@@ -52,3 +56,32 @@ def direction(language: str) -> str:
 def separator(language: str) -> str:
     """What goes between sentences that the source wrote with no space between them."""
     return "" if base(language) in NO_SPACE else " "
+
+
+# A BCP 47 tag (RFC 5646) as gettext and Argos write them: a lower-case language, then
+# subtags of 1-8 letters or digits after '-' or '_' (pt-BR, pt_BR, zh-Hant, sr-Latn-RS,
+# de-CH-1996, en-x-custom). Only letters, digits, '-' and '_': a code names folders.
+_LANG_RE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*")
+_GETTEXT_SCRIPTS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva", "arabic": "Arab"}
+
+
+@functools.lru_cache(maxsize=256)
+def language_problem(code: str) -> str | None:
+    """Why `code` is not a language code transflow accepts, or None when it is one.
+
+    Codes name folders (``locales/<code>/``, ``build/<code>/``), so anything with a path
+    separator, a dot or another character outside BCP 47 is refused. A gettext locale
+    with a modifier (``sr@latin``) is refused with the BCP 47 tag that says the same."""
+    if len(code) <= 35 and _LANG_RE.fullmatch(code):
+        return None
+    if "@" in code and _LANG_RE.fullmatch(code.split("@", 1)[0]):
+        language, modifier = code.split("@", 1)
+        script = _GETTEXT_SCRIPTS.get(modifier.lower())
+        hint = f"'{language}-{script}'" if script else "e.g. 'sr-Latn'"
+        return (
+            f"{code!r} is a gettext locale name with a modifier; write it as a BCP 47 tag: {hint}"
+        )
+    return (
+        f"{code!r} is not a language code: a BCP 47 tag such as 'az', 'pt-BR' (or pt_BR) "
+        "or 'zh-Hant' is expected"
+    )

@@ -17,8 +17,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from transflow import cache, catalog, files, parallel
-from transflow.config import Config, language_problem, link_out
+from transflow.config import Config
 from transflow.errors import TransflowError
+from transflow.files import link_out
+from transflow.languages import language_problem
 from transflow.model import Catalog
 from transflow.reconcile import Conflict
 from transflow.segmentation import Unit, segment

@@ -87,7 +87,7 @@ def segments(ctx: click.Context, file: Path, as_json: bool, unit: str | None) ->
         options = replace(options, unit=unit)
     for item in segment(read_source(file), options):
         if as_json:
-            row = {"block": item.block, "index": item.number, "kind": item.kind}
+            row = {"type": "unit", "block": item.block, "index": item.number, "kind": item.kind}
             row |= {"text": item.text, "start": item.start, "end": item.end}
             click.echo(json.dumps(row, ensure_ascii=False))
         else:

@@ -76,7 +76,8 @@ def check(
     for item in reported:
         name = shown(Path(item.path))
         if as_json:
-            click.echo(json.dumps({**asdict(item), "path": name}, ensure_ascii=False))
+            row = {"type": "finding", **asdict(item), "path": name}
+            click.echo(json.dumps(row, ensure_ascii=False))
         else:
             where = f"{name}:{item.line}" if item.line is not None else name
             click.echo(

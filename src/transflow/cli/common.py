@@ -23,7 +23,7 @@ def check_languages(
 ) -> tuple[str, ...]:
     """A click callback: every value must be a language code (a BCP 47 tag); a code names
     folders, so '../x' or '/abs' is a usage error (exit 2) that names the option."""
-    from transflow.config import language_problem
+    from transflow.languages import language_problem
 
     for value in values:
         why = language_problem(value)
