@@ -126,9 +126,9 @@ def test_interrupted_run_leaves_valid_catalogs_and_resumes(
     import os
     import signal
 
-    from transflow import translate
+    from transflow.executors import local
 
-    monkeypatch.setattr(translate, "CHUNK", 10)
+    monkeypatch.setattr(local, "CHUNK", 10)
     original = pseudo.PseudoEngine.translate
     seen = []
 

@@ -8,9 +8,13 @@ For each language, in this order of preference, a pending entry (empty, or with
    ``translate.memory_threshold`` (memory draft, the matched text as ``#| msgid``): the
    unit does not go to the engine;
 3. a draft stored in the translation memory for this engine, package and pair;
-4. a new machine draft; all of a language's units go to the engine at once, which
-   translates them in length-sorted batches, and each chunk is stored in the memory
-   as soon as it is done, so an interrupted run resumes where it stopped.
+4. a new machine draft; all of a language's units go to the executor at once
+   (:mod:`transflow.executors`), which has the engine translate them in length-sorted
+   batches, and each chunk is stored in the memory as soon as it is done, so an
+   interrupted run resumes where it stopped.
+
+The catalogs are read without the project lock and written under it, merged with what
+anyone saved meanwhile; the lock is not held while the model runs.
 
 Every draft is ``#, fuzzy`` and carries a translator comment with its provenance and
 score. Entries a person translated, and fuzzy suggestions from a source change, are
@@ -27,6 +31,7 @@ from transflow import files, fuzzymatch, protect
 from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
+from transflow.executors import Executor, get_executor
 from transflow.extract import Merged, update_catalogs, write_catalogs
 from transflow.fuzzymatch import Match, Stored
 from transflow.memory import FILE as MEMORY_FILE
@@ -34,7 +39,6 @@ from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
 from transflow.project import Document, Written, documents, languages_of, po_path, read_catalog
 
-CHUNK = 256  # units per memory commit
 LOST = "machine translation check: not kept: "
 
 Progress = Callable[[str, int, int], None]  # (language, units done, units to do)
@@ -107,31 +111,6 @@ def _known(
     return known
 
 
-def _machine(
-    engine: Engine,
-    pair: tuple[str, str],
-    texts: Sequence[str],
-    memory: Memory,
-    provenance: str,
-    progress: Callable[[int], None],
-    done: dict[str, Draft],
-) -> None:
-    """Put drafts for `texts` into `done`, chunk by chunk, each stored in `memory` as it ends.
-
-    An interruption loses only the chunk in flight."""
-    for i in range(0, len(texts), CHUNK):
-        chunk = texts[i : i + CHUNK]
-        cut = {text: protect.pieces(text) for text in chunk}
-        wanted = list(dict.fromkeys(p for ps in cut.values() for p, ok in ps if ok))
-        drafts = dict(zip(wanted, engine.translate(*pair, wanted), strict=True))
-        for text, parts in cut.items():
-            scores = [s for p, ok in parts if ok and (s := drafts[p].score) is not None]
-            joined = "".join(drafts[p].text if ok else p for p, ok in parts)
-            done[text] = Draft(joined, min(scores) if scores else None)
-        memory.put(engine.name, provenance, pair, ((t, done[t]) for t in chunk))
-        progress(len(chunk))
-
-
 def _mark(
     entry: Entry, text: str, comment: str, lost: Sequence[str], previous: str | None = None
 ) -> Entry:
@@ -169,37 +148,44 @@ def translate(
     name = engine_name or config.translate.engine
     report = Report()
     updated: dict[Path, Catalog] = {}
-    with files.project_lock(config.root):
-        merged = update_catalogs(config, langs, docs, None)
-        engine = get_engine(name, options or engine_options(config))
-        memory = Memory(config.root / MEMORY_FILE)
-        try:
-            for lang in langs:
-                catalogs = [m for m in merged if m.language == lang]
-                lang_report = LanguageReport(lang)
-                report.languages.append(lang_report)
-                if report.interrupted:
-                    continue
-                try:
-                    _translate_language(
-                        config,
-                        engine,
-                        memory,
-                        catalogs,
-                        others,
-                        lang_report,
-                        refresh,
-                        dry_run,
-                        progress,
-                        updated,
-                    )
-                except KeyboardInterrupt:
-                    report.interrupted = True
-        finally:
-            engine.close()
-            memory.close()
-        if not dry_run:
-            merged = [replace(m, catalog=updated.get(m.path, m.catalog)) for m in merged]
+    # The lock is held only while catalogs are written: a build or a status started
+    # during the model run goes ahead, and what anyone saves meanwhile (a person, another
+    # transflow) is merged in at write time (extract.write_catalogs).
+    files.check_writable(config.root / files.STATE_DIR)
+    files.state_dir(config.root)
+    merged = update_catalogs(config, langs, docs, None)
+    engine = get_engine(name, options or engine_options(config))
+    executor = get_executor("local")
+    memory = Memory(config.root / MEMORY_FILE)
+    try:
+        for lang in langs:
+            catalogs = [m for m in merged if m.language == lang]
+            lang_report = LanguageReport(lang)
+            report.languages.append(lang_report)
+            if report.interrupted:
+                continue
+            try:
+                _translate_language(
+                    config,
+                    engine,
+                    executor,
+                    memory,
+                    catalogs,
+                    others,
+                    lang_report,
+                    refresh,
+                    dry_run,
+                    progress,
+                    updated,
+                )
+            except KeyboardInterrupt:
+                report.interrupted = True
+    finally:
+        engine.close()
+        memory.close()
+    if not dry_run:
+        merged = [replace(m, catalog=updated.get(m.path, m.catalog)) for m in merged]
+        with files.project_lock(config.root):
             report.written = write_catalogs(config.root, merged)
     return report
 
@@ -207,6 +193,7 @@ def translate(
 def _translate_language(
     config: Config,
     engine: Engine,
+    executor: Executor,
     memory: Memory,
     catalogs: list[Merged],
     others: list[Document],
@@ -250,7 +237,7 @@ def _translate_language(
                 progress(lang, done, len(to_model))
 
         try:
-            _machine(engine, pair, to_model, memory, report.provenance, advance, drafts)
+            executor.run(engine, pair, to_model, memory, report.provenance, advance, drafts)
         finally:
             report.from_model = done
             updated.update(_apply(config, catalogs, matches, drafts, report, refresh))
