@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from transflow.model import MEMORY_DRAFT
+from transflow.model import Provenance
 from transflow.patterns import NUMBER
 
 SHARE = 0.5  # share of its distinct words a match is assumed to have in common
@@ -215,8 +215,8 @@ def describe(match: Match, text: str) -> tuple[str, str | None]:
     source text to show (``#| msgid``): None when the source is the very same."""
     stored = match.stored
     if stored.source == text:
-        return MEMORY_DRAFT + stored.where, None
-    comment = f"{MEMORY_DRAFT}{match.percent}% match, {stored.where}"
+        return Provenance(False, stored.where).comment(), None
+    source = f"{match.percent}% match, {stored.where}"
     if match.numbers:
-        comment += f"; numbers differ: {match.numbers}"
-    return comment, stored.source
+        source += f"; numbers differ: {match.numbers}"
+    return Provenance(False, source).comment(), stored.source

@@ -21,7 +21,7 @@ import difflib
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +29,9 @@ from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.languages import direction
 from transflow.model import (
-    MACHINE_DRAFT,
-    MEMORY_DRAFT,
     SEVERITIES,
     Catalog,
+    Provenance,
     Status,
     status_of,
     unit_entries,
@@ -275,7 +274,6 @@ def _short(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_SCORE = re.compile(r"; score -?\d+(?:\.\d+)?")
 _WORDS = re.compile(r"(\s*)(\S+)")  # a word and the whitespace before it
 
 
@@ -325,9 +323,10 @@ def _unit_row(page: Page, row: Row, first: bool, members: int) -> str:
     )
     notes = [_badge("st-" + row.status, row.status)]
     for comment in row.comments:
-        kind = "provenance" if comment.startswith((MACHINE_DRAFT, MEMORY_DRAFT)) else "comment"
-        if row.status == Status.ACCEPTED and comment.startswith(MACHINE_DRAFT):
-            comment = _SCORE.sub("", comment)  # a person accepted it: the score is history
+        made = Provenance.read(comment)
+        kind = "provenance" if made is not None else "comment"
+        if made is not None and row.status == Status.ACCEPTED and made.score is not None:
+            comment = replace(made, score=None).comment()  # accepted: the score is history
         notes.append(f'<p class="{kind}">{_e(comment)}</p>')
     if row.findings:
         items = "".join(

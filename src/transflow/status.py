@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING
 from uniseg.wordbreak import words as _segments  # type: ignore[import-untyped]
 
 from transflow.errors import TransflowError
-from transflow.model import MACHINE_DRAFT, Catalog, Status, status_of
+from transflow.model import Catalog, Provenance, Status, status_of
 
 if TYPE_CHECKING:
     from transflow.config import Config
 
-_SCORE = re.compile(re.escape(MACHINE_DRAFT) + r".*; score (-?\d+(?:\.\d+)?)")
 
 STATES = (Status.ACCEPTED, Status.DRAFT, Status.FUZZY, Status.UNTRANSLATED)
 
@@ -138,10 +137,10 @@ def scored_drafts(document: str, language: str, catalog: Catalog) -> list[Scored
         if not e.draft or e.obsolete:
             continue
         for comment in e.translator_comments:
-            match = _SCORE.match(comment)
-            if match:
+            made = Provenance.read(comment)
+            if made is not None and made.machine and made.score is not None:
                 ref = e.references[0] if e.references else ""
-                found.append(ScoredDraft(document, language, float(match[1]), ref, e.msgid))
+                found.append(ScoredDraft(document, language, made.score, ref, e.msgid))
     return sorted(found, key=lambda d: d.score)
 
 

@@ -36,7 +36,7 @@ from transflow.extract import Merged, update_catalogs, write_catalogs
 from transflow.fuzzymatch import Match, Stored
 from transflow.memory import FILE as MEMORY_FILE
 from transflow.memory import Memory
-from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
+from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry, Provenance
 from transflow.project import Document, Written, documents, languages_of, po_path, read_catalog
 
 LOST = "machine translation check: not kept: "
@@ -273,12 +273,11 @@ def _apply(
                 report.filled += 1
             elif _pending(e, refresh) and e.msgid in drafts:
                 draft = drafts[e.msgid]
-                score = (
-                    f"; score {round(draft.score, 3) + 0.0:.3f}" if draft.score is not None else ""
-                )
                 kept = dict.fromkeys((*terms, *words.kept(e.msgid, report.language)))
                 lost = protect.lost(e.msgid, draft.text, list(kept))
-                e = _mark(e, draft.text, f"{MACHINE_DRAFT}{report.provenance}{score}", lost)
+                e = _mark(
+                    e, draft.text, Provenance(True, report.provenance, draft.score).comment(), lost
+                )
                 report.flagged += bool(lost)
                 report.filled += 1
             entries.append(e)
