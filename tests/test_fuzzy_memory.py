@@ -10,10 +10,10 @@ from pathlib import Path
 import polib
 import pytest
 from rapidfuzz import fuzz, process
-from tf_helpers import cli, make_project, msgcat, msgfmt_check, sample_units
+from tf_helpers import cli, make_project, msgcat, msgfmt_check, record_engine_calls, sample_units
 
 from transflow import fuzzymatch
-from transflow.engines import Draft, pseudo
+from transflow.engines import pseudo
 from transflow.fuzzymatch import FuzzyIndex, Stored, normalize, number_change
 
 MONDAY = "The minister said on Monday that the talks with the union would resume next week."
@@ -42,15 +42,7 @@ calls: list[list[str]] = []
 def count_model_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     """Records the texts the pseudo engine is asked to translate."""
     calls.clear()
-    original = pseudo.PseudoEngine.translate
-
-    def recording(
-        self: pseudo.PseudoEngine, s: str, t: str, texts: Sequence[str], progress: object = None
-    ) -> list[Draft]:
-        calls.append(list(texts))
-        return original(self, s, t, texts)
-
-    monkeypatch.setattr(pseudo.PseudoEngine, "translate", recording)
+    record_engine_calls(monkeypatch, calls)
 
 
 def po(root: Path, doc: str) -> polib.POFile:

@@ -29,30 +29,39 @@ def _project(tmp_path: Path, paragraphs: int) -> Path:
     return root
 
 
-def _interrupt(root: Path, command: str, after: float) -> subprocess.CompletedProcess[str]:
+def _interrupt(root: Path, command: str, when: float | str) -> subprocess.CompletedProcess[str]:
+    """Run `command` and send it SIGINT after `when` seconds, or (``"locked"``) as soon as
+    it holds the project lock, that is while it does its work."""
     started = subprocess.Popen(
         [sys.executable, "-m", "transflow", "--project", str(root), command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(after)
+    if when == "locked":
+        lock, deadline = root / ".transflow" / "lock", time.monotonic() + 60
+        while f"process {started.pid} " not in (lock.read_text() if lock.exists() else ""):
+            assert started.poll() is None and time.monotonic() < deadline, "never took the lock"
+            time.sleep(0.002)
+    else:
+        assert isinstance(when, float)
+        time.sleep(when)
     started.send_signal(signal.SIGINT)
     out, err = started.communicate(timeout=60)
     return subprocess.CompletedProcess(started.args, started.returncode, out, err)
 
 
 @pytest.mark.parametrize(
-    ("command", "after"),
-    [("extract", 0.3), ("extract", 0.8), ("translate", 0.3), ("translate", 0.8)],
+    ("command", "when"),
+    [("extract", 0.3), ("extract", "locked"), ("translate", 0.3), ("translate", 1.5)],
 )
-def test_ctrl_c_exits_130_in_every_phase(tmp_path: Path, command: str, after: float) -> None:
-    """Early (catalogs being read, the engine loading) or mid-run: always 130,
-    never click's "Aborted!" and status 1; every catalog there is whole."""
-    root = _project(tmp_path, 10000)
-    done = _interrupt(root, command, after)
-    if done.returncode == 0:
-        pytest.skip(f"{command} finished in {after} s: nothing to interrupt on this machine")
+def test_ctrl_c_exits_130_in_every_phase(tmp_path: Path, command: str, when: float | str) -> None:
+    """Early (the command starting, catalogs being read, the engine loading) or mid-run
+    (extract holding the lock; translate's model run): always 130, never click's
+    "Aborted!" and status 1; every catalog there is whole."""
+    root = _project(tmp_path, 30000)
+    done = _interrupt(root, command, when)
+    assert done.returncode != 0, f"{command} finished before the interrupt ({when})"
     assert done.returncode == 130, done.stderr
     assert "Aborted!" not in done.stderr
     assert "Traceback" not in done.stderr

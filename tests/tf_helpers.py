@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -91,3 +92,18 @@ def growth(run: Callable[[int], object], n: int) -> float:
 
     small = best(n)
     return best(4 * n) / max(small, 1e-6)
+
+
+def record_engine_calls(monkeypatch: pytest.MonkeyPatch, calls: list[list[str]]) -> None:
+    """From now on, append the texts of each call of the pseudo engine to `calls`."""
+    from transflow.engines import pseudo
+
+    original = pseudo.PseudoEngine.translate
+
+    def recording(
+        self: pseudo.PseudoEngine, s: str, t: str, texts: Any, progress: Any = None
+    ) -> Any:
+        calls.append(list(texts))
+        return original(self, s, t, texts)
+
+    monkeypatch.setattr(pseudo.PseudoEngine, "translate", recording)

@@ -55,18 +55,18 @@ def _read_existing(path: Path, header_only: bool) -> tuple[str | None, Catalog]:
         return None, Catalog()
     parse = catalog.parse_header if header_only else catalog.parse
     try:
-        raw: bytes | None = path.read_bytes()
+        raw = path.read_bytes()
     except OSError:
-        raw = None  # read_text below says why
-    for _ in range(2):
-        try:
-            text = catalog.read_text(path) if raw is None else catalog.decode(raw, path)
-            return text, parse(text, path)
-        except TransflowError:
-            if raw is None or (now := files.settled(path, raw)) in (None, raw):
-                raise
-            raw = now
-    raise AssertionError("unreachable")
+        catalog.read_text(path)  # raises the error that names the file
+        raise
+    try:
+        text = catalog.decode(raw, path)
+        return text, parse(text, path)
+    except TransflowError:
+        if files.settled(path, raw) in (None, raw):
+            raise  # not a save in progress: the file is as it stays
+    text = catalog.read_text(path)
+    return text, parse(text, path)
 
 
 def update_catalogs(

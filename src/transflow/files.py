@@ -393,7 +393,7 @@ def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
                         path,
                     ) from None
                 time.sleep(0.05)
-        command = " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:3])
+        command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:120]
         os.ftruncate(descriptor, 0)
         stamp = time.strftime("%H:%M:%S")
         os.pwrite(descriptor, f"process {os.getpid()} ({command}, since {stamp})".encode(), 0)

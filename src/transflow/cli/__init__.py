@@ -7,6 +7,7 @@ One module per group of commands; this one holds the top-level group, which turn
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 from pathlib import Path
@@ -77,18 +78,17 @@ def main(ctx: click.Context, project: Path | None) -> None:
     ctx.obj = project
 
 
+class _Say(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"transflow: {record.getMessage()}", err=True)
+
+
 def _say_warnings() -> None:
     """The library reports what a user should know as it happens (waiting for the project
-    lock) on the ``transflow`` logger: print it on stderr."""
-    import logging
-
-    class Say(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            click.echo(f"transflow: {record.getMessage()}", err=True)
-
+    lock) on the ``transflow`` logger: print it on stderr (once, however often main runs)."""
     logger = logging.getLogger("transflow")
-    if not any(type(h).__name__ == "Say" for h in logger.handlers):
-        logger.addHandler(Say(logging.WARNING))
+    if not any(isinstance(h, _Say) for h in logger.handlers):
+        logger.addHandler(_Say(logging.WARNING))
         logger.propagate = False
 
 
