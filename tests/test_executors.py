@@ -20,8 +20,8 @@ DOC = "azerbaijan-pak-support"
 
 
 def test_executors_are_looked_up_by_name() -> None:
-    assert get_executor("local").name == "local" and set(EXECUTORS) == {"local"}
-    with pytest.raises(TransflowError, match="unknown executor 'nope' \\(known: local\\)"):
+    assert get_executor("local").name == "local" and set(EXECUTORS) == {"local", "ray"}
+    with pytest.raises(TransflowError, match="unknown executor 'nope' \\(known: local, ray\\)"):
         get_executor("nope")
 
 

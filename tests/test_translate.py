@@ -116,9 +116,9 @@ def test_interrupted_run_leaves_valid_catalogs_and_resumes(
     import os
     import signal
 
-    from transflow.executors import local
+    from transflow import executors
 
-    monkeypatch.setattr(local, "CHUNK", 10)
+    monkeypatch.setattr(executors, "CHUNK", 10)
     original = pseudo.PseudoEngine.translate
     seen = []
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from transflow.engines import ENGINES
 from transflow.errors import TransflowError
+from transflow.executors import EXECUTORS, RAY_ADDRESS
 from transflow.files import inside, link_out
 from transflow.languages import language_problem
 
@@ -43,6 +44,8 @@ class TranslateConfig:
     packages_dir: Path | None = None
     do_not_translate: tuple[str, ...] = ()
     memory_threshold: int = 75
+    executor: str = "local"
+    ray_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,12 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
         "packages_dir": (lambda v: isinstance(v, str), "a folder path", ""),
         "do_not_translate": (_strs, "a list of strings such as ['Mammadov']", []),
         "memory_threshold": (_percent, "an integer from 0 to 100", 75),
+        "executor": (_one_of(*EXECUTORS), " or ".join(f"'{e}'" for e in EXECUTORS), "local"),
+        "ray_address": (
+            lambda v: isinstance(v, str) and bool(RAY_ADDRESS.fullmatch(v)),
+            "'', 'auto', 'HOST:PORT' or 'ray://HOST:PORT'",
+            "",
+        ),
     },
     "glossary": {
         "file": (_glossary_file, "a .csv or .tbx file such as 'glossary.csv'", ""),
@@ -345,6 +354,8 @@ def load(root: Path) -> Config:
             else None,
             do_not_translate=tuple(get("translate", "do_not_translate")),
             memory_threshold=get("translate", "memory_threshold"),
+            executor=get("translate", "executor"),
+            ray_address=get("translate", "ray_address"),
         ),
     )
 
@@ -393,4 +404,6 @@ batch_size = 32                  # units per model call
 packages_dir = ""                # "": argostranslate's default folder
 do_not_translate = []            # terms MT must keep as they are, e.g. ["Mammadov"]
 memory_threshold = 75            # similarity (0-100) for offering a similar text's translation
+executor = "local"               # where the model runs: "local" or "ray" (transflow[ray])
+ray_address = ""                 # ray: "" starts one here; "auto", "HOST:PORT", "ray://HOST:10001"
 """

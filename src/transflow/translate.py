@@ -31,7 +31,7 @@ from transflow import files, fuzzymatch, protect
 from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
-from transflow.executors import Executor, get_executor
+from transflow.executors import Executor, ExecutorOptions, get_executor
 from transflow.extract import Merged, update_catalogs, write_catalogs
 from transflow.fuzzymatch import Match, Stored
 from transflow.memory import FILE as MEMORY_FILE
@@ -57,6 +57,8 @@ class LanguageReport:
     flagged: int = 0  # drafts that lost a URL, number or protected term, or whose
     # memory match has other numbers
     filled: int = 0  # entries that got a draft
+    actors: dict[str, int] = field(default_factory=dict)  # node -> actors (ray executor)
+    retried: int = 0  # chunks sent again after their worker died (ray executor)
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Report:
     languages: list[LanguageReport] = field(default_factory=list)
     written: list[Written] = field(default_factory=list)
     interrupted: bool = False
+    executor: str = "local"
 
 
 def engine_options(config: Config, **overrides: object) -> EngineOptions:
@@ -137,6 +140,8 @@ def translate(
     *,
     engine_name: str | None = None,
     options: EngineOptions | None = None,
+    executor_name: str | None = None,
+    executor_options: ExecutorOptions | None = None,
     refresh: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -146,7 +151,11 @@ def translate(
     docs = documents(config, only)
     others = [d for d in documents(config) if d not in docs] if only else []
     name = engine_name or config.translate.engine
-    report = Report()
+    report = Report(executor=executor_name or config.translate.executor)
+    # first: a missing extra (ray) is an error before anything is read or written
+    executor = get_executor(
+        report.executor, executor_options or ExecutorOptions(config.translate.ray_address)
+    )
     updated: dict[Path, Catalog] = {}
     # The lock is held only while catalogs are written: a build or a status started
     # during the model run goes ahead, and what anyone saves meanwhile (a person, another
@@ -155,7 +164,6 @@ def translate(
     files.state_dir(config.root)
     merged = update_catalogs(config, langs, docs, None)
     engine = get_engine(name, options or engine_options(config))
-    executor = get_executor("local")
     memory = Memory(config.root / MEMORY_FILE)
     try:
         for lang in langs:
@@ -181,6 +189,7 @@ def translate(
             except KeyboardInterrupt:
                 report.interrupted = True
     finally:
+        executor.close()
         engine.close()
         memory.close()
     if not dry_run:
@@ -240,6 +249,7 @@ def _translate_language(
             executor.run(engine, pair, to_model, memory, report.provenance, advance, drafts)
         finally:
             report.from_model = done
+            report.actors, report.retried = executor.placement.actors, executor.placement.retried
             updated.update(_apply(config, catalogs, matches, drafts, report, refresh))
     elif not dry_run:
         updated.update(_apply(config, catalogs, matches, drafts, report, refresh))

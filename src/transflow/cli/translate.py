@@ -19,6 +19,7 @@ from transflow.cli.common import (
     shown,
 )
 from transflow.engines import ENGINES
+from transflow.executors import EXECUTORS
 
 
 class _Rate:
@@ -104,6 +105,26 @@ class _Rate:
     help="Folder of installed argos packages. Default: $TRANSFLOW_PACKAGES_DIR, then "
     "translate.packages_dir, then argostranslate's own folder.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(list(EXECUTORS)),
+    default=None,
+    help="Where the model runs: here (local), or in actors on a Ray cluster (ray; "
+    "pip install 'transflow[ray]'). Default: translate.executor (local).",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    metavar="auto|HOST:PORT|ray://HOST:PORT",
+    help="The Ray cluster to run on. Default: translate.ray_address; empty: start a Ray "
+    "on this machine for the run.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Ray actors (default: one per node on CPUs, one per GPU with --device cuda).",
+)
 @QUIET_OPTION
 @DOCS_ARGUMENT
 @click.pass_context
@@ -121,6 +142,9 @@ def translate(
     max_length_ratio: float | None,
     batch_size: int | None,
     packages_dir: Path | None,
+    executor: str | None,
+    ray_address: str | None,
+    workers: int | None,
     quiet: bool,
     docs: tuple[Path, ...],
 ) -> None:
@@ -137,6 +161,7 @@ def translate(
     """
     import signal
 
+    from transflow.executors import ExecutorOptions
     from transflow.translate import engine_options
     from transflow.translate import translate as run
 
@@ -162,6 +187,11 @@ def translate(
             docs,
             engine_name=engine,
             options=options,
+            executor_name=executor,
+            executor_options=ExecutorOptions(
+                config.translate.ray_address if ray_address is None else ray_address,
+                workers or 0,
+            ),
             refresh=refresh_drafts,
             dry_run=dry_run,
             progress=_Rate(quiet),
@@ -199,4 +229,18 @@ def _translate_summary(lang: Any, dry_run: bool) -> str:
         f"{lang.from_project} from accepted translations"
         + (f" ({lang.similar} of them for similar text)" if lang.similar else "")
         + f"; {lang.flagged} flagged for review"
+        + _placement(lang)
+    )
+
+
+def _placement(lang: Any) -> str:
+    """``; ray: 2 actors on 2 nodes (10.0.0.5 3f2a9c1e: 1, 10.0.0.6 77b0d2aa: 1)``."""
+    if not lang.actors:
+        return ""
+    count = sum(lang.actors.values())
+    nodes = ", ".join(f"{node}: {n}" for node, n in sorted(lang.actors.items()))
+    retried = f", {lang.retried} chunk(s) sent again after an actor died" if lang.retried else ""
+    return (
+        f"; ray: {count} actor{'s' * (count != 1)} on {len(lang.actors)} "
+        f"node{'s' * (len(lang.actors) != 1)} ({nodes}){retried}"
     )
