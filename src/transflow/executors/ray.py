@@ -202,7 +202,7 @@ class RayExecutor(Executor):
                 raise TransflowError(f"cannot reach the Ray cluster at {address}: {why}") from None
         try:
             ray.init(
-                address=address or None,
+                address=address or "local",  # "": a new Ray, not one found running
                 include_dashboard=False,
                 log_to_driver=False,
                 logging_level=logging.WARNING,
