@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from tf_helpers import cli
+from tf_helpers import cli, fails_cleanly
 
 from transflow.config import load
 from transflow.engines import Draft, pseudo
@@ -64,3 +64,66 @@ def test_a_build_started_during_the_model_run_does_not_wait(
     # translate's drafts were written after the build, whole
     catalog = polib.pofile(str(project / "locales" / "az" / f"{DOC}.po"))
     assert all(e.msgstr == pseudo.pseudo(e.msgid) and "fuzzy" in e.flags for e in catalog)
+
+
+def test_without_the_extra_ray_is_a_clear_error(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    for how in (("--executor", "ray"), ()):
+        stderr = fails_cleanly(project, "translate", "--engine", "pseudo", *how)
+        assert "needs Ray, which is not installed: pip install 'transflow[ray]'" in stderr
+        config = project / "transflow.toml"  # the second time, from the project file
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace("memory_threshold = 75", 'executor = "ray"\nmemory_threshold = 75')
+        )
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ('executor = "spark"', "translate.executor must be 'local' or 'ray', not 'spark'"),
+        ('ray_address = "my cluster"', "translate.ray_address must be '', 'auto', 'HOST:PORT'"),
+        ('ray_address = "10.0.0.5"', "translate.ray_address must be '', 'auto', 'HOST:PORT'"),
+    ],
+)
+def test_executor_settings_are_checked(project: Path, line: str, why: str) -> None:
+    config = project / "transflow.toml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    number = lines.index("[translate]") + 2
+    lines.insert(number - 1, line)
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stderr = fails_cleanly(project, "translate", "--engine", "pseudo")
+    assert stderr.startswith(f"transflow: error: {config}:{number}: {why}"), stderr
+
+
+@pytest.mark.parametrize("address", ["", "auto", "10.0.0.5:6379", "ray://head.example:10001"])
+def test_ray_addresses_are_read(project: Path, address: str) -> None:
+    config = project / "transflow.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        "[translate]\n", f'[translate]\nexecutor = "ray"\nray_address = "{address}"\n'
+    )
+    config.write_text(text, encoding="utf-8")
+    assert (load(project).translate.executor, load(project).translate.ray_address) == (
+        "ray",
+        address,
+    )
+
+
+def test_the_local_executor_imports_no_ray(project: Path) -> None:
+    import subprocess
+    import sys
+
+    for args in (["--help"], ["--project", str(project), "translate", "--engine", "pseudo"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "transflow", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+        assert "transflow.cli" in modules  # importtime listed what was imported
+        assert not [m for m in modules if m == "ray" or m.startswith("ray.")], args
