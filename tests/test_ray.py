@@ -335,3 +335,14 @@ def test_gpu_actors(template: Path, tmp_path: Path, ray_env: Any) -> None:
     assert actors(shown, "az") == (1, 1)
     translated(on_local, "--lang", "az", *gpu)
     assert snapshot(on_ray) == snapshot(on_local)
+
+
+def test_a_dry_run_reaches_no_cluster(template: Path, tmp_path: Path, ray_env: Any) -> None:
+    project = shutil.copytree(template, tmp_path / "p")
+    address = f"127.0.0.1:{free_port()}"  # nothing listens there: a connection would fail
+    result = cli(project, "translate", "--dry-run", "--executor", "ray", "--ray-address", address)
+    assert result.exit_code == 0, result.output
+    assert "az: 30 entries to fill: 30 units to translate with argos translate-en_az 1.0" in (
+        result.output
+    )
+    assert not ray.is_initialized() and not (project / "locales").exists()
