@@ -3,6 +3,7 @@ while translate runs a model goes ahead, and nothing either writes is lost."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,14 +73,14 @@ def test_without_the_extra_ray_is_a_clear_error(
     import sys
 
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
-    for how in (("--executor", "ray"), ()):
-        stderr = fails_cleanly(project, "translate", "--engine", "pseudo", *how)
-        assert "needs Ray, which is not installed: pip install 'transflow[ray]'" in stderr
-        config = project / "transflow.toml"  # the second time, from the project file
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace("memory_threshold = 75", 'executor = "ray"\nmemory_threshold = 75')
-        )
+    stderr = fails_cleanly(project, "translate", "--engine", "pseudo", "--executor", "ray")
+    assert "needs Ray, which is not installed: pip install 'transflow[ray]'" in stderr
+    config = project / "transflow.toml"  # and chosen in the project file
+    text = config.read_text(encoding="utf-8")
+    assert '\nexecutor = "local" ' in text
+    config.write_text(text.replace('\nexecutor = "local" ', '\nexecutor = "ray" '))
+    stderr = fails_cleanly(project, "translate", "--engine", "pseudo")
+    assert "needs Ray, which is not installed: pip install 'transflow[ray]'" in stderr
 
 
 @pytest.mark.parametrize(
@@ -93,8 +94,9 @@ def test_without_the_extra_ray_is_a_clear_error(
 def test_executor_settings_are_checked(project: Path, line: str, why: str) -> None:
     config = project / "transflow.toml"
     lines = config.read_text(encoding="utf-8").splitlines()
-    number = lines.index("[translate]") + 2
-    lines.insert(number - 1, line)
+    key = line.split(" = ")[0]
+    number = next(i for i, x in enumerate(lines, 1) if x.startswith(f"{key} = "))
+    lines[number - 1] = line
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     stderr = fails_cleanly(project, "translate", "--engine", "pseudo")
     assert stderr.startswith(f"transflow: error: {config}:{number}: {why}"), stderr
@@ -103,14 +105,11 @@ def test_executor_settings_are_checked(project: Path, line: str, why: str) -> No
 @pytest.mark.parametrize("address", ["", "auto", "10.0.0.5:6379", "ray://head.example:10001"])
 def test_ray_addresses_are_read(project: Path, address: str) -> None:
     config = project / "transflow.toml"
-    text = config.read_text(encoding="utf-8").replace(
-        "[translate]\n", f'[translate]\nexecutor = "ray"\nray_address = "{address}"\n'
-    )
+    text = re.sub(r'(?m)^executor = "local"', 'executor = "ray"', config.read_text("utf-8"))
+    text = re.sub(r'(?m)^ray_address = ""', f'ray_address = "{address}"', text)
     config.write_text(text, encoding="utf-8")
-    assert (load(project).translate.executor, load(project).translate.ray_address) == (
-        "ray",
-        address,
-    )
+    translate = load(project).translate
+    assert (translate.executor, translate.ray_address) == ("ray", address)
 
 
 def test_the_local_executor_imports_no_ray(project: Path) -> None:
