@@ -254,7 +254,8 @@ class TestTwoNodes:
         shown = translated(on_ray, "--lang", "az", *where)
         retried = re.search(r"(\d+) chunk\(s\) sent again after an actor died", shown)
         assert killed and retried and int(retried[1]) >= 1, shown
-        assert actors(shown, "az")[0] == 3  # two, and the one that took the dead one's place
+        # two, and the one that took the dead one's place if it was ready before the end
+        assert actors(shown, "az")[0] in (2, 3)
         monkeypatch.setattr(Memory, "put", original)
         translated(on_local, "--lang", "az")
         assert snapshot(on_ray) == snapshot(on_local)

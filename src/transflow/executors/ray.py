@@ -252,31 +252,30 @@ class RayExecutor(Executor):
             )
         return max(1, min(wanted, chunks))
 
-    def _start(
-        self, engine: Engine, pair: tuple[str, str], provenance: str, count: int
-    ) -> list[Any]:
-        ray = self.ray
+    def _spawn(self, engine: Engine, pair: tuple[str, str], count: int) -> dict[Any, Any]:
+        """`count` new actors, starting: {ref of its `where()` -> actor}."""
         packages = [self._package(folder) for folder in _package_folders(engine, pair)]
-        need = self._resources(engine)
-        remote = ray.remote(Worker).options(
-            **need, max_restarts=0, max_task_retries=0, scheduling_strategy="SPREAD"
+        remote = self.ray.remote(Worker).options(
+            **self._resources(engine),
+            max_restarts=0,
+            max_task_retries=0,
+            scheduling_strategy="SPREAD",
         )
         actors = [remote.remote(engine.name, engine.options, pair, packages) for _ in range(count)]
+        return {actor.where.remote(): actor for actor in actors}
+
+    def _placed(self, ref: Any, provenance: str) -> None:
+        """Record where a started actor runs; an error if it could not load the model."""
+        ray = self.ray
         try:
-            places = ray.get([a.where.remote() for a in actors], timeout=START_TIMEOUT)
-        except ray.exceptions.GetTimeoutError:
-            raise TransflowError(
-                f"the Ray actors did not start within {START_TIMEOUT:g} s at {self._where()}"
-            ) from None
+            node, address, theirs, pid = ray.get(ref)
         except ray.exceptions.RayError as exc:
             raise TransflowError(f"a Ray actor could not load {provenance}: {exc}") from None
-        for node, address, theirs, pid in places:
-            if theirs != provenance:
-                raise TransflowError(f"a Ray actor on {address} has {theirs}, not {provenance}")
-            label = f"{address} {node[:8]}"
-            self.placement.actors[label] = self.placement.actors.get(label, 0) + 1
-            self.pids.append(pid)
-        return actors
+        if theirs != provenance:
+            raise TransflowError(f"a Ray actor on {address} has {theirs}, not {provenance}")
+        label = f"{address} {node[:8]}"
+        self.placement.actors[label] = self.placement.actors.get(label, 0) + 1
+        self.pids.append(pid)
 
     def run(
         self,
@@ -294,12 +293,26 @@ class RayExecutor(Executor):
             return
         self._connect()
         ray = self.ray
-        need = self._resources(engine)
-        actors = self._start(engine, pair, provenance, self._count(engine, need, len(work)))
-        spares = len(actors)  # new actors that may replace dead ones, this run
+        count = self._count(engine, self._resources(engine), len(work))
+        first = self._spawn(engine, pair, count)
+        actors: list[Any] = list(first.values())
+        starting: dict[Any, Any] = {}  # where() ref -> a replacement actor not yet ready
+        try:
+            ready, _ = ray.wait(list(first), num_returns=len(first), timeout=START_TIMEOUT)
+            if len(ready) < len(first):
+                raise TransflowError(
+                    f"the Ray actors did not start within {START_TIMEOUT:g} s at {self._where()}"
+                )
+            for ref in first:  # all of them loaded the model, or an error
+                self._placed(ref, provenance)
+        except BaseException:
+            for actor in actors:
+                ray.kill(actor)
+            raise
+        spares = count  # new actors that may replace dead ones, this run
         queue = deque(range(len(work)))
         flying: dict[Any, tuple[Any, int]] = {}  # result ref -> (actor, chunk index)
-        load = {id(a): 0 for a in actors}
+        load = {id(actor): 0 for actor in actors}
         died = (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError)
         try:
             while queue or flying:
@@ -308,25 +321,38 @@ class RayExecutor(Executor):
                         index = queue.popleft()
                         flying[actor.translate.remote(work[index])] = (actor, index)
                         load[id(actor)] += 1
-                (ref,), _ = ray.wait(list(flying), num_returns=1)
-                actor, index = flying.pop(ref)
+                if not flying and not starting:
+                    raise TransflowError(
+                        f"every Ray actor died at {self._where()}; drafts so far are saved"
+                    )
+                ready, _ = ray.wait(
+                    [*flying, *starting], num_returns=1, timeout=None if flying else START_TIMEOUT
+                )
+                if not ready:
+                    raise TransflowError(
+                        f"no Ray actor started within {START_TIMEOUT:g} s at {self._where()}"
+                    )
+                if ready[0] in starting:  # a replacement is ready, or could not start
+                    actor = starting.pop(ready[0])
+                    try:
+                        self._placed(ready[0], provenance)
+                    except TransflowError:
+                        continue  # e.g. its node is gone too; the others go on
+                    actors.append(actor)
+                    load[id(actor)] = 0
+                    continue
+                actor, index = flying.pop(ready[0])
                 load[id(actor)] -= 1
                 try:
-                    drafts = ray.get(ref)
+                    drafts = ray.get(ready[0])
                 except died:
                     queue.appendleft(index)  # its chunk goes to another actor
                     self.placement.retried += 1
                     if actor in actors:
                         actors.remove(actor)
-                        if spares:
+                        if spares:  # a new actor takes its place once it is ready
                             spares -= 1
-                            new = self._start(engine, pair, provenance, 1)
-                            actors += new
-                            load[id(new[0])] = 0
-                    if not actors:
-                        raise TransflowError(
-                            f"every Ray actor died at {self._where()}; drafts so far are saved"
-                        ) from None
+                            starting.update(self._spawn(engine, pair, 1))
                     continue
                 except ray.exceptions.RayTaskError as exc:
                     if isinstance(exc.cause, TransflowError):
@@ -337,7 +363,7 @@ class RayExecutor(Executor):
                 memory.put(engine.name, provenance, pair, ((t, done[t]) for t in chunk))
                 progress(len(chunk))
         finally:
-            for actor in actors:
+            for actor in [*actors, *starting.values()]:
                 ray.kill(actor)
 
 
