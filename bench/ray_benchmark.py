@@ -148,7 +148,7 @@ def overhead(work: Path, texts: list[str]) -> dict[str, float]:
         executors.translate_chunk(pseudo, PAIR, chunk)
         local.append(time.perf_counter() - began)
     ray.kill(actor)
-    many = [f"{text} ({n})" for n in range(100) for text in chunk]  # 100 chunks
+    many = [f"{text} ({n}.{i})" for n in range(100) for i, text in enumerate(chunk)]
     wall, start, cpu, _ = one_run(work, "ray", 1, "pseudo", EngineOptions(), many)
     chunks = len(many) / executors.CHUNK
     return {
