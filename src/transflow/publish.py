@@ -25,12 +25,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow.assembly import Placed, align
 from transflow.catalog import read as read_po
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.languages import direction, separator
-from transflow.model import Catalog, Status, status_of, unit_entries
+from transflow.languages import direction
+from transflow.model import Catalog, Placed, Status, Unit, status_of, unit_entries
 from transflow.project import (
     Document,
     Written,
@@ -38,10 +37,9 @@ from transflow.project import (
     languages_of,
     output_path,
     po_path,
-    units_later,
+    units_of,
     write_files,
 )
-from transflow.segmentation import Unit
 
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int], None]
@@ -185,11 +183,12 @@ def _alignment_parts(
             f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
             f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
             for (
-                (block, number, kind, source, start, end),
+                (block, number, kind, source, start, end, *_),
                 text,
                 at,
                 to,
                 translated,
+                _,
             ), status in zip(
                 placed[first : first + _ROWS], statuses[first : first + _ROWS], strict=True
             )
@@ -216,9 +215,8 @@ def build(
     jobs: list[_Job] = []
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
-        with units_later(config, doc) as later:
-            catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
-            text, units = later()
+        text, units = units_of(config, doc)
+        catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
         for lang, catalog in catalogs:
             jobs.append(_Job(config, doc, lang, text, units, catalog, include, min_completion))
         del catalogs
@@ -293,15 +291,17 @@ class _Job:
         path = self.path
         if not self.write:
             return []
+        page = [(path.with_name(path.name + ".html"), self._html)] if self.doc.format.page else []
         return [
             (path, self._text),
-            (path.with_name(path.name + ".html"), self._html),
+            *page,
             (path.with_name(path.name + ".align.json"), self._alignment),
         ]
 
     def _text(self) -> bytes:
-        published, between = self.published.get, separator(self.lang)
-        output, self.placed = align(self.text, self.units, published, between)
+        output, self.placed = self.doc.format.align(
+            self.text, self.units, self.published.get, self.lang
+        )
         data = output.encode("utf-8")
         self.sha256 = hashlib.sha256(data).hexdigest()
         return data

@@ -33,6 +33,7 @@ from transflow.model import (
     Catalog,
     Provenance,
     Status,
+    Unit,
     status_of,
     unit_entries,
 )
@@ -48,7 +49,6 @@ from transflow.project import (
     write_files,
 )
 from transflow.review_style import CSS
-from transflow.segmentation import Unit
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
 
 if TYPE_CHECKING:
