@@ -177,6 +177,20 @@ def read_catalog(path: Path) -> Catalog | None:
     return catalog.read(path) if path.exists() else None
 
 
+def catalog_of(
+    config: Config, doc: Document, language: str, untranslated: bool = True
+) -> tuple[Path, Catalog]:
+    """A document's catalog in `language`: its path and what it says (`untranslated`: see
+    :func:`transflow.poparse.parse`). A missing one is an error that says what to run."""
+    path = po_path(config, doc, language)
+    if not path.exists():
+        raise TransflowError(
+            f"no {language} catalog for {doc.name}; run 'transflow extract --lang {language}'",
+            path,
+        )
+    return path, catalog.read(path, untranslated)
+
+
 def languages_of(config: Config, requested: Sequence[str] = ()) -> tuple[str, ...]:
     if not requested:
         if not config.languages:

@@ -25,18 +25,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow.catalog import read as read_po
 from transflow.config import Config
-from transflow.errors import TransflowError
 from transflow.languages import direction
 from transflow.model import Catalog, Placed, Status, Unit, status_of, unit_entries
 from transflow.project import (
     Document,
     Written,
+    catalog_of,
     documents,
     languages_of,
     output_path,
-    po_path,
     units_of,
     write_files,
 )
@@ -216,7 +214,8 @@ def build(
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
         text, units = units_of(config, doc)
-        catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
+        # translated entries only: an untranslated one publishes as a unit without entry
+        catalogs = [(lang, catalog_of(config, doc, lang, False)[1]) for lang in langs]
         for lang, catalog in catalogs:
             jobs.append(_Job(config, doc, lang, text, units, catalog, include, min_completion))
         del catalogs
@@ -335,17 +334,6 @@ def _encoded(parts: Iterable[str]) -> bytes:
     """The UTF-8 of the text `parts` make, each part encoded as it comes: the whole text is
     never in memory as a string too (two bytes a character, where one is beyond Latin-1)."""
     return b"".join(part.encode("utf-8") for part in parts)
-
-
-def _catalog(config: Config, doc: Document, lang: str) -> Catalog:
-    """The translated entries of a catalog: an untranslated one publishes as a unit that
-    has no entry (the source text, status untranslated)."""
-    path = po_path(config, doc, lang)
-    if not path.exists():
-        raise TransflowError(
-            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'", path
-        )
-    return read_po(path, untranslated=False)
 
 
 def _digest(path: Path) -> str | None:

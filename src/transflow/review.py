@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transflow.config import Config
-from transflow.errors import TransflowError
 from transflow.languages import direction
 from transflow.model import (
     SEVERITIES,
@@ -40,10 +39,9 @@ from transflow.model import (
 from transflow.project import (
     Document,
     Written,
+    catalog_of,
     documents,
     languages_of,
-    po_path,
-    read_catalog,
     units_of,
     writable,
     write_files,
@@ -415,13 +413,7 @@ def review(
     for done, doc in enumerate(docs, 1):
         _, units = units_of(config, doc)
         for lang in langs:
-            path = po_path(config, doc, lang)
-            catalog = read_catalog(path)
-            if catalog is None:
-                raise TransflowError(
-                    f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
-                    path,
-                )
+            path, catalog = catalog_of(config, doc, lang)
             terms = config.translate.do_not_translate
             findings = check_catalog(
                 doc.name, lang, path, catalog, terms, words, config.check_disable
