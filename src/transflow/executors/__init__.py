@@ -14,6 +14,7 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 
+from transflow import protect
 from transflow.engines import Draft, Engine
 from transflow.errors import TransflowError
 from transflow.memory import Memory
@@ -40,6 +41,23 @@ class Executor(ABC):
     ) -> None:
         """Put a draft for each of `texts` into `done`; store each finished chunk in
         `memory` under `provenance`; call `progress` with the units each chunk finished."""
+
+
+def translate_chunk(
+    engine: Engine, pair: tuple[str, str], chunk: Sequence[str]
+) -> dict[str, Draft]:
+    """The drafts of `chunk`'s texts, by text: each text is cut at its placeholders and
+    markup (:func:`protect.pieces`); the pieces go to the engine, and their drafts are
+    joined back in place. Every executor translates its chunks with this."""
+    cut = {text: protect.pieces(text) for text in chunk}
+    wanted = list(dict.fromkeys(p for ps in cut.values() for p, ok in ps if ok))
+    drafts = dict(zip(wanted, engine.translate(*pair, wanted), strict=True))
+    done = {}
+    for text, parts in cut.items():
+        scores = [s for p, ok in parts if ok and (s := drafts[p].score) is not None]
+        joined = "".join(drafts[p].text if ok else p for p, ok in parts)
+        done[text] = Draft(joined, min(scores) if scores else None)
+    return done
 
 
 def get_executor(name: str) -> Executor:
