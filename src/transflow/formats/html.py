@@ -256,7 +256,8 @@ def _with_language(head: str, language: str) -> tuple[str, int]:
         if name not in spans and (name == "lang" or rtl)
     )
     if inserted:
-        edits.append((start + 5, start + 5, inserted))
+        at = end - 1 if head[end - 1] == "/" else end
+        edits.append((at, at, inserted))
     new: list[str] = []
     cursor = 0
     for a, b, value in sorted(edits):

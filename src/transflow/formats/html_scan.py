@@ -195,7 +195,13 @@ def scan(text: str) -> Scan:
     parser = _Events()
     parser.feed(text)
     parser.base = len(text) - len(parser.rawdata)  # what close() reads is the rest
+    fed, rest = len(parser.events), parser.rawdata
     parser.close()
+    if rest.startswith("<") and len(parser.events) > fed:
+        # a construct left open at the end (``<!-- ...``): a browser reads the rest as
+        # one comment, html.parser as text
+        del parser.events[fed + 1 :]
+        parser.events[fed] = (parser.base, "c", "", _NO_ATTRIBUTES, "")
     events = parser.events
     flows: list[Flow] = []
     attributes: list[Attribute] = []
