@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import html5lib
@@ -18,7 +19,7 @@ from tf_helpers import DATA, ROOT, cli, msgfmt_check
 
 from transflow.config import SegmentationConfig
 from transflow.engines.pseudo import pseudo
-from transflow.formats import format_name, get_format
+from transflow.formats import format_name, get_format, html_scan
 from transflow.formats.html import ATTRIBUTE_KINDS, align, segment
 from transflow.model import Unit
 
@@ -87,7 +88,9 @@ def test_inline_markup_becomes_numbered_tags_with_the_source_markup() -> None:
 
 
 def test_code_images_and_breaks_are_standalone_tags_whose_content_stays_out() -> None:
-    source = '<p>Run <code>pip <span>install</span></code> now.<br>An <img src=a.png alt="x y"> here.</p>'
+    source = (
+        '<p>Run <code>pip <span>install</span></code> now.<br>An <img src=a.png alt="x y"> here.'
+    )
     units = units_of(source)
     assert [u.text for u in units] == ["Run <c1/> now.", "An <g1/> here.", "x y"]
     assert units[0].tags == (("<code>pip <span>install</span></code>", ""),)
@@ -153,7 +156,7 @@ def test_readable_attributes_are_units_of_their_own() -> None:
 def test_attribute_translations_are_escaped_for_their_quotes() -> None:
     source = "<img alt=\"A\" title='B' aria-label=C>"
     output = rebuilt(source, {"A": 'say "hi"', "B": "it's", "C": "x y"}.get)
-    assert output == "<img alt=\"say &quot;hi&quot;\" title='it&#39;s' aria-label=\"x y\">"
+    assert output == '<img alt="say &quot;hi&quot;" title=\'it&#39;s\' aria-label="x y">'
 
 
 def test_a_translated_image_inside_a_sentence_gets_its_translated_alt() -> None:
@@ -196,7 +199,7 @@ def test_placed_offsets_point_into_the_output() -> None:
 EDGE_CASES = {
     "unclosed tags": "<p>One <b>bold <i>both</b> italic?<p>Two<li>Three<td>Four</div>",
     "entities": "<p>&amp; &amp &lt;x&gt; &#169; &#xA9; &copy &notin; &nosuchentity; AT&T.</p>",
-    "quote styles": "<p title=\"dq &quot;q&quot;\" data-x='sq \"q\"' id=bare>Text <a href=a title=t>x</a>.</p>",
+    "quote styles": '<p title="dq &quot;q&quot;" data-x=\'sq "q"\' id=bare>Text <a href=a>x</a>.',
     "comments": "<!-- one --><p>Text <!-- two --> more.<!----><!-- - -- --></p><!--unclosed",
     "cdata": "<svg><![CDATA[ x < y ]]></svg><p>Text <![CDATA[ inline ]]> here.</p>",
     "template": "<template><p>Later <b>text</b>.</p><tr><td>Cell</td></tr></template>",
@@ -206,7 +209,7 @@ EDGE_CASES = {
     "bom": "\ufeff<!doctype html><title>Title</title><p>Text.</p>",
     "fragment": "Loose text. <b>Bold</b> and <i>italic</i>.\n<p>Para</p> tail text",
     "processing instruction": '<?xml version="1.0"?><p>Text.<?php echo 1; ?></p>',
-    "script and style": "<script>if (a < b && c) { x = '</p>'; }</script><style>a>b{}</style><p>T.</p>",
+    "script and style": "<script>if (a < b && c) { x = '</p>'; }</script><style>a>b{}</style><p>T.",
     "attributes without values": "<input disabled title=Hi><option selected>Pick one</option>",
     "stray end tags": "</b></span><p>Text</em> more.</p></p>",
     "malformed": "<p>a < b and <3 <a href='x>y'>link</a> <p / > <br/> &#0; &#x110000;",
@@ -264,8 +267,61 @@ def test_the_real_world_corpus_rebuilds_byte_for_byte_and_keeps_its_structure() 
         output, placed = align(text, units, pseudo, "ur")
         assert all(output[p.start : p.end] == p.text for p in placed), path
         same_tree += element_tree(output) == element_tree(text)
+        assert_events_as_html_parser_reports_them(text)
     assert size >= 1_000_000
     assert (identical, same_tree) == (len(files), len(files))
+
+
+class _Reference(HTMLParser):
+    """html.parser as documented: offsets from getpos(), every attribute read."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.lines = [0, *(n + 1 for n, c in enumerate(text) if c == "\n")]
+        self.events: list[tuple[int, str, str, object]] = []
+
+    def _add(self, kind: str, tag: str = "", attrs: object = None) -> None:
+        line, column = self.getpos()
+        self.events.append((self.lines[line - 1] + column, kind, tag, attrs))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._add("s", tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._add("v", tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._add("/", tag)
+
+    def handle_data(self, data: str) -> None:
+        self._add("t")
+
+    def handle_comment(self, data: str) -> None:
+        self._add("c")
+
+    handle_pi = unknown_decl = handle_comment
+
+    def handle_decl(self, decl: str) -> None:
+        self._add("d")
+
+
+def assert_events_as_html_parser_reports_them(text: str) -> None:
+    """The scanner's parser (offsets kept by updatepos, not counted by getpos) reports
+    every construct where html.parser's getpos() puts it."""
+    reference = _Reference(text)
+    reference.feed(text)
+    reference.close()
+    fast = html_scan._Events()
+    fast.feed(text)
+    fast.base = len(text) - len(fast.rawdata)
+    fast.close()
+    assert [e[:3] for e in fast.events] == [e[:3] for e in reference.events]
+    assert [e[3] or [] for e in fast.events] == [e[3] or [] for e in reference.events]
+
+
+@pytest.mark.parametrize("name", EDGE_CASES)
+def test_edge_cases_are_parsed_as_html_parser_parses_them(name: str) -> None:
+    assert_events_as_html_parser_reports_them(EDGE_CASES[name])
 
 
 # --- golden files and the command line --------------------------------------------------

@@ -45,6 +45,7 @@ _ATTRIBUTE = re.compile(
 )
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_NON_SPACE = re.compile(r"[^ \t\n\r\f]")
 
 TEXT, OPEN, CLOSE, SOLO = 0, 1, 2, 3
 
@@ -213,14 +214,16 @@ def scan(text: str) -> Scan:
 
     def flush() -> None:
         nonlocal items
-        if any(
+        if items and any(
             item.kind == TEXT and _HAS_LETTER.search(text, item.start, item.end) for item in items
         ):
             flows.append(Flow(items, stack[-1][0] if stack else ""))
         items = []
 
-    for index, (at, kind, tag, attrs, starttag) in enumerate(events):
-        following = events[index + 1][0] if index + 1 < len(events) else size
+    nexts = [event[0] for event in events]  # where each event ends: where the next starts
+    nexts.append(size)
+    del nexts[0]
+    for (at, kind, tag, attrs, starttag), following in zip(events, nexts, strict=True):
         if opaque is not None:
             name, begin, depth = opaque
             if kind == "s" and tag == name:
@@ -244,7 +247,7 @@ def scan(text: str) -> Scan:
             if flag == 2:
                 if items and items[-1].kind == TEXT and items[-1].end == at:
                     items[-1] = Item(TEXT, items[-1].start, following, "")
-                else:
+                elif items or _NON_SPACE.search(text, at, following):  # (a flow's start)
                     items.append(Item(TEXT, at, following, ""))
             continue
         if kind == "c":
@@ -261,14 +264,15 @@ def scan(text: str) -> Scan:
             if kind == "/":
                 items.append(Item(CLOSE, at, following, tag))
                 continue
-            own = _flag(flag, tag, attrs)
+            own = _flag(flag, tag, attrs) if attrs else flag
             if tag in OPAQUE or own != 2:
                 if kind == "v" or tag in VOID:
                     items.append(Item(SOLO, at, end, tag, end))
                 else:
                     opaque = (tag, at, 1)
                 continue
-            attributes += read_attributes(text, at, end, tag, attrs)
+            if attrs:
+                attributes += read_attributes(text, at, end, tag, attrs)
             if kind == "v" or tag in VOID:
                 items.append(Item(SOLO, at, end, tag))
             else:
@@ -283,8 +287,8 @@ def scan(text: str) -> Scan:
         else:
             if stack and (stack[-1][0] == "p" or (stack[-1][0] == tag and tag in _SIBLINGS)):
                 stack.pop()
-            own = _flag(flag, tag, attrs)
-            if own == 2 and tag not in ("html", "link"):
+            own = _flag(flag, tag, attrs) if attrs or tag in HARD_SKIP else flag
+            if own == 2 and attrs and tag not in ("html", "link"):
                 attributes += read_attributes(text, at, end, tag, attrs)
             if kind == "s" and tag not in VOID:
                 stack.append((tag, own))
