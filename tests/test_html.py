@@ -374,3 +374,21 @@ def test_a_build_without_translations_writes_the_source_byte_for_byte(tmp_path: 
     result = cli(root, "build", "--lang", "az", "--min-completion", "0")
     assert result.exit_code == 0, result.output
     assert (root / "build" / "az" / "page.html").read_bytes() == page.read_bytes()
+
+
+def test_the_html_tag_is_found_past_a_quoted_greater_than_sign() -> None:
+    source = '<html data-x="a>b" lang=en><p>Hi.</p>'
+    assert rebuilt(source, lambda s: "Salam.", "ur") == (
+        '<html data-x="a>b" lang="ur" dir="rtl"><p>Salam.</p>'
+    )
+
+
+def test_a_stray_end_tag_before_an_image_does_not_hide_its_alt_text() -> None:
+    source = '<p><span>One</span> two </span> and <img alt="a map" src=m.png> three.</p>'
+    unit, alt = units_of(source)
+    assert (alt.kind, alt.text) == ("alt", "a map")
+    assert unit.text == "<x1>One</x1> two <x2/> and <g3/> three."
+    output = rebuilt(
+        source, {unit.text: "<x1>Bir</x1> iki <x2/> və <g3/> üç.", "a map": "xəritə"}.get
+    )
+    assert output == '<p><span>Bir</span> iki </span> və <img alt="xəritə" src=m.png> üç.</p>'

@@ -65,6 +65,7 @@ _QUOTED_ESCAPES = {
     '"': str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;"}),
     "'": str.maketrans({"&": "&amp;", "'": "&#39;", "<": "&lt;", ">": "&gt;"}),
 }
+_START_TAG = re.compile(r"<[a-zA-Z]")
 _UNQUOTED_OK = re.compile(r"[^\s\"'=<>`&]+")
 ATTRIBUTE_KINDS = frozenset(
     (*hs.READ_ATTRIBUTES, "value", "description", *(n for n in hs.META_NAMES if ":" in n))
@@ -178,7 +179,7 @@ class _Writer:
             opening, closing = unit.tags[tag.number - 1]
             if tag.role == "close":
                 parts.append(closing)
-            elif openings:
+            elif openings and openings[tag.number - 1] >= 0:
                 begin = openings[tag.number - 1]
                 parts.append(self.source(begin, begin + len(opening), nested, at))
             else:
@@ -190,13 +191,14 @@ class _Writer:
 
 
 def _tag_offsets(text: str, unit: Unit) -> list[int]:
-    """Where each tag's opening markup starts in the source (they are in source order)."""
+    """Where each tag's start-tag markup is in the source (-1: not a start tag). Start tags
+    are in the order of their numbers, so each is looked for after the one before."""
     offsets, cursor = [], unit.start
     for opening, _ in unit.tags:
-        found = text.find(opening, cursor, unit.end)
+        found = text.find(opening, cursor, unit.end) if _START_TAG.match(opening) else -1
         offsets.append(found)
         cursor = found + len(opening) if found >= 0 else cursor
-    return offsets if min(offsets, default=0) >= 0 else []
+    return offsets
 
 
 def align(
@@ -238,10 +240,10 @@ def _with_language(head: str, language: str) -> tuple[str, int]:
     if match is None:
         return head, 0
     start = match.start(1)
-    end = head.find(">", start)
+    end = hs.start_tag_end(head, start)
     if end < 0:
         return head, 0
-    spans = hs.attribute_spans(head, start, end + 1)
+    spans = hs.attribute_spans(head, start, end)
     rtl = direction(language) == "rtl"
     values = {"lang": language, "xml:lang": language}
     values["dir"] = "rtl" if rtl else "ltr"
@@ -256,7 +258,7 @@ def _with_language(head: str, language: str) -> tuple[str, int]:
         if name not in spans and (name == "lang" or rtl)
     )
     if inserted:
-        at = end - 1 if head[end - 1] == "/" else end
+        at = end - 2 if head[end - 2] == "/" else end - 1
         edits.append((at, at, inserted))
     new: list[str] = []
     cursor = 0

@@ -92,6 +92,21 @@ def attribute_spans(text: str, start: int, end: int) -> dict[str, tuple[int, int
     return found
 
 
+def start_tag_end(text: str, start: int) -> int:
+    """Where the start tag at `start` ends (after its ``>``; -1: it does not)."""
+    match = _TAG_NAME.match(text, start + 1)
+    if match is None:
+        return -1
+    k = match.end()
+    while True:
+        m = _ATTRIBUTE.match(text, k)
+        if m is None or m.end() == k:
+            break
+        k = m.end()
+    end = text.find(">", k)
+    return end + 1 if end >= 0 else -1
+
+
 class _Events(HTMLParser):
     """The parser's events as (offset, kind, tag, attrs, start tag text).
 
