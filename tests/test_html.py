@@ -15,6 +15,8 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tf_helpers import DATA, ROOT, cli, msgfmt_check
 
 from transflow.config import SegmentationConfig
@@ -392,3 +394,61 @@ def test_a_stray_end_tag_before_an_image_does_not_hide_its_alt_text() -> None:
         source, {unit.text: "<x1>Bir</x1> iki <x2/> və <g3/> üç.", "a map": "xəritə"}.get
     )
     assert output == '<p><span>Bir</span> iki </span> və <img alt="xəritə" src=m.png> üç.</p>'
+
+
+_PIECES = [
+    "<p>",
+    "</p>",
+    "<b>",
+    "</b>",
+    "<i>",
+    "</em>",
+    "<a href='x?a=1&amp;b'>",
+    "</a>",
+    "<br>",
+    '<img alt="An &quot;image&quot;" src=x>',
+    "<code>",
+    "</code>",
+    "<pre>",
+    "</pre>",
+    "<script>",
+    "</script>",
+    "<div translate=no>",
+    "</div>",
+    "<li>",
+    "<td>",
+    "<svg>",
+    "</svg>",
+    "<!-- c -->",
+    "<!--",
+    "<![CDATA[x]]>",
+    "<!DOCTYPE html>",
+    "<html lang=en>",
+    "<title>",
+    "Text. ",
+    "More text",
+    " Dr. Who. ",
+    "&amp;",
+    "&nbsp;",
+    "&lt;b1&gt;",
+    "<",
+    ">",
+    "&",
+    "\r\n",
+    "\n",
+    "\ufeff",
+    "<span class='notranslate'>",
+    "</span>",
+    "<input type=submit value=Go>",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_mix_of_markup_rebuilds_byte_for_byte(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert rebuilt(text) == text
+    assert rebuilt(text, lambda s: s) == text
+    output, placed = align(text, units_of(text), pseudo, "ur")
+    assert all(output[p.start : p.end] == p.text for p in placed)
+    assert_events_as_html_parser_reports_them(text)
