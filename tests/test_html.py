@@ -17,7 +17,7 @@ import html5lib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tf_helpers import DATA, ROOT, cli, msgfmt_check
+from tf_helpers import DATA, ROOT, cli, growth, msgfmt_check
 
 from transflow.config import SegmentationConfig
 from transflow.engines.pseudo import pseudo
@@ -452,3 +452,20 @@ def test_any_mix_of_markup_rebuilds_byte_for_byte(pieces: list[str]) -> None:
     output, placed = align(text, units_of(text), pseudo, "ur")
     assert all(output[p.start : p.end] == p.text for p in placed)
     assert_events_as_html_parser_reports_them(text)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "<p>" + "<span>" * n + "One more. " * n + "</span>" * n,
+        lambda n: "<p>" + "<br><!---->" * n + "Text." + "<img src=x>" * n,
+        lambda n: "<p><b>" + "A sentence here. " * n + "</b></p>",
+        lambda n: "<ul>" + "<li><a href=x title='Go there'>Item</a> one." * n,
+    ],
+)
+def test_segment_and_align_take_linear_time(shape: object) -> None:
+    def run(n: int) -> None:
+        text = shape(n)  # type: ignore[operator]
+        align(text, units_of(text), pseudo, "az")
+
+    assert growth(run, 2_000) < 8

@@ -158,13 +158,21 @@ def _whole_elements(
     """`cuts` without those that would cut an inline element in two."""
     ends = [e for e, _ in cuts]
     starts = [s for _, s in cuts]
-    dropped: set[int] = set()
+    marks = [0] * (len(cuts) + 1)  # +1 where a run of dropped cuts starts, -1 after it
     for opening, closing in partner.items():
         if opening < closing:
             first = bisect_right(ends, positions[opening])
             last = bisect_left(starts, positions[closing])
-            dropped.update(range(min(first, last), max(first, last)))
-    return [cut for n, cut in enumerate(cuts) if n not in dropped]
+            low, high = min(first, last), max(first, last)
+            if low < high:
+                marks[low] += 1
+                marks[high] -= 1
+    kept, depth = [], 0
+    for n, cut in enumerate(cuts):
+        depth += marks[n]
+        if depth == 0:
+            kept.append(cut)
+    return kept
 
 
 def _trimmed(
@@ -175,38 +183,56 @@ def _trimmed(
 ) -> list[_Piece]:
     """`members` without whitespace and standalone tags (but code) at either end, and
     without a tag pair around all of it."""
-    while members:
-        before = len(members)
-        for side in (0, -1):
-            while members:
-                k, a, b = members[side]
-                if a >= 0:
-                    value = texts[k][0]
-                    if side == 0:
-                        while a < b and value[a] in _SPACE:
-                            a += 1
-                    else:
-                        while b > a and value[b - 1] in _SPACE:
-                            b -= 1
-                    if a == b:
-                        members.pop(side)
-                        continue
-                    members[side] = (k, a, b)
-                elif items[k].kind == SOLO and _LETTERS.get(items[k].name) != "c":
-                    members.pop(side)
+    first, last = 0, len(members) - 1  # the members kept: first..last
+    head = tail = None  # the first and the last, trimmed when they are text
+    while first <= last:
+        before = (first, last)
+        while first <= last:  # the start
+            k, a, b = head or members[first]
+            if a >= 0:
+                value = texts[k][0]
+                while a < b and value[a] in _SPACE:
+                    a += 1
+                if a == b:
+                    first, head = first + 1, None
                     continue
-                break
-        if (
-            len(members) >= 2
-            and members[0][1] < 0
-            and members[-1][1] < 0
-            and partner.get(members[0][0]) == members[-1][0]
-            and items[members[0][0]].kind == OPEN
-        ):
-            members = members[1:-1]
-        elif len(members) == before:
+                head = (k, a, b)
+            elif items[k].kind == SOLO and _LETTERS.get(items[k].name) != "c":
+                first += 1
+                continue
             break
-    return members
+        while first <= last:  # the end
+            k, a, b = tail or (head if last == first and head else members[last])
+            if a >= 0:
+                value = texts[k][0]
+                while b > a and value[b - 1] in _SPACE:
+                    b -= 1
+                if a == b:
+                    last, tail = last - 1, None
+                    continue
+                tail = (k, a, b)
+            elif items[k].kind == SOLO and _LETTERS.get(items[k].name) != "c":
+                last -= 1
+                continue
+            break
+        if (
+            first < last
+            and members[first][1] < 0
+            and members[last][1] < 0
+            and items[members[first][0]].kind == OPEN
+            and partner.get(members[first][0]) == members[last][0]
+        ):
+            first, last, head, tail = first + 1, last - 1, None, None
+        elif (first, last) == before:
+            break
+    if first > last:
+        return []
+    kept = members[first : last + 1]
+    if head is not None:
+        kept[0] = head
+    if tail is not None:
+        kept[-1] = tail if len(kept) > 1 or head is None else (head[0], head[1], tail[2])
+    return kept
 
 
 def _unit(
