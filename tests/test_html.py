@@ -214,3 +214,20 @@ def test_a_stray_end_tag_before_an_image_does_not_hide_its_alt_text() -> None:
         source, {unit.text: "<x1>Bir</x1> iki <x2/> və <g3/> üç.", "a map": "xəritə"}.get
     )
     assert output == '<p><span>Bir</span> iki </span> və <img alt="xəritə" src=m.png> üç.</p>'
+
+
+def test_a_hard_wrapped_unit_is_wrapped_again_and_others_are_not() -> None:
+    source = (
+        "<p>The first sentence of this <b>paragraph</b> is long\n   and wrapped. Short one.</p>"
+    )
+    translations = {
+        "The first sentence of this <b1>paragraph</b1> is long and wrapped.": (
+            "Bu paraqrafın birinci cümləsi <b1>uzundur</b1> və bükülüb, daha da uzun."
+        ),
+        "Short one.": "Qısa cümlə, bükülməyib, çünki mənbədə də bir sətirdədir.",
+    }
+    output = align(source, units_of(source), translations.get, "az")[0]
+    assert output == (
+        "<p>Bu paraqrafın birinci cümləsi <b>uzundur</b> və bükülüb,\n"
+        "   daha da uzun. Qısa cümlə, bükülməyib, çünki mənbədə də bir sətirdədir.</p>"
+    )

@@ -170,8 +170,11 @@ class _Writer:
 
     def _rendered(self, unit: Unit, target: str, nested: Sequence[Unit], at: int) -> str:
         openings = _tag_offsets(self.text, unit) if nested else []
-        if "\n" in target and self.newline != "\n":
-            target = target.replace("\r\n", "\n").replace("\n", self.newline)
+        if "\n" in target:
+            if self.newline != "\n":
+                target = target.replace("\r\n", "\n").replace("\n", self.newline)
+        elif self.text.find("\n", unit.start, unit.end) >= 0:
+            target = _wrapped(self.text, unit, target, self.newline)
         parts, position = [], 0
         for tag in markup.tags(target):
             parts.append(target[position : tag.start].translate(_TEXT_ESCAPES))
@@ -188,6 +191,30 @@ class _Writer:
             position = tag.end
         parts.append(target[position:].translate(_TEXT_ESCAPES))
         return "".join(parts)
+
+
+def _wrapped(text: str, unit: Unit, target: str, newline: str) -> str:
+    """`target` wrapped as the unit's hard-wrapped source is: greedily, at the width of the
+    source's longest line there, with the indentation of its second line."""
+    first = text.rfind("\n", 0, unit.start) + 1
+    last = text.find("\n", unit.end)
+    lines = text[first : last if last >= 0 else len(text)].split("\n")
+    width = max(len(line.rstrip("\r")) for line in lines)
+    second = text[text.find("\n", unit.start, unit.end) + 1 : unit.end]
+    indent = second[: len(second) - len(second.lstrip(" \t"))]
+    out: list[str] = []
+    column = unit.start - first
+    for word in target.split(" "):
+        size = len(markup.plain(word))
+        if out and word and column + 1 + size > width:
+            out.append(newline + indent)
+            column = len(indent)
+        elif out:
+            out.append(" ")
+            column += 1
+        out.append(word)
+        column += size
+    return "".join(out)
 
 
 def _tag_offsets(text: str, unit: Unit) -> list[int]:
