@@ -27,7 +27,7 @@ from transflow.project import (
     languages_of,
     po_path,
     template_path,
-    units_later,
+    units_of,
 )
 from transflow.reconcile import Conflict, reconcile
 
@@ -100,13 +100,11 @@ def update_catalogs(
             if state is not None:
                 state.record(watched)
             found: list[tuple[Path, str | None, str | None, Catalog]] = []
-            busy = any(path.exists() for path, _ in targets[1:])  # catalogs to read
-            with units_later(config, doc, busy) as later:
-                for path, lang in targets:
-                    header_only = lang is None and not whole_templates
-                    old, existing = _read_existing(path, header_only)
-                    found.append((path, lang, old, existing))
-                _, units = later()
+            _, units = units_of(config, doc)
+            for path, lang in targets:
+                header_only = lang is None and not whole_templates
+                old, existing = _read_existing(path, header_only)
+                found.append((path, lang, old, existing))
             template = catalog.template_entries(doc.name, units)
             noted = terms.annotate(template, [lang for _, lang, _, _ in found])
             created = catalog.creation_date(noted[None], found[0][2], found[0][0], date)
@@ -213,6 +211,5 @@ def extract(
         state = ExtractState(config, langs)
         merged = update_catalogs(config, langs, docs, state, progress)
         written = write_catalogs(config.root, merged, state)
-        if not only:  # every document seen: the units of the others are of no more use
-            cache.prune_units(config.root, [doc.name for doc in docs])
+        cache.forget_units(config.root)
         return written

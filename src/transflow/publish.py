@@ -6,6 +6,8 @@ For each document and language, in ``build/<lang>/``:
   Persian, Hebrew... are right-to-left), everything escaped;
 - ``<doc>.align.json``: each source unit, its text in the output, its status (accepted,
   draft, fuzzy, untranslated) and its character offsets in the source and the output;
+  ``"markup": "broken"`` on a unit whose translation's inline markup was broken (the
+  source text was published for it, and the build report names its catalog entry);
 and ``build/manifest.json`` lists every output with its completion figures, draft count
 and SHA-256.
 
@@ -25,23 +27,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow.assembly import Placed, align
-from transflow.catalog import read as read_po
+from transflow import markup
 from transflow.config import Config
-from transflow.errors import TransflowError
-from transflow.languages import direction, separator
-from transflow.model import Catalog, Status, status_of, unit_entries
+from transflow.languages import direction
+from transflow.model import Catalog, Placed, Status, Unit, status_of, unit_entries
 from transflow.project import (
     Document,
     Written,
+    catalog_of,
     documents,
     languages_of,
     output_path,
     po_path,
-    units_later,
+    units_of,
     write_files,
 )
-from transflow.segmentation import Unit
 
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int], None]
@@ -62,6 +62,18 @@ class Output:
     completion: float  # percent of units published translated
     written: bool  # False: under --min-completion; the previous output was kept
     sha256: str | None  # of the file now in the build folder; None: there is none
+    # the units whose translation's inline markup is broken: the source text was published
+    broken: tuple[Broken, ...] = ()
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A translation with broken inline markup (:func:`transflow.markup.problems`)."""
+
+    catalog: str  # the PO file, relative to the project folder
+    line: int | None  # of its entry
+    reference: str  # the unit in the document, e.g. "a.md:3"
+    problem: str  # what is wrong, e.g. "tag <b1> is missing"
 
 
 # The published page's style sheet, inline: a readable measure, and a face per script
@@ -183,13 +195,15 @@ def _alignment_parts(
             f'{{"position": "{block}.{number}", "kind": "{kind}", "status": "{status}", '
             f'"published": {"true" if translated else "false"}, '
             f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
-            f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
+            f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}'
+            f"{_BROKEN if broken else ''}}}"
             for (
-                (block, number, kind, source, start, end),
+                (block, number, kind, source, start, end, *_),
                 text,
                 at,
                 to,
                 translated,
+                broken,
             ), status in zip(
                 placed[first : first + _ROWS], statuses[first : first + _ROWS], strict=True
             )
@@ -198,6 +212,7 @@ def _alignment_parts(
 
 
 _ROWS = 4096  # units of the alignment made into text at a time
+_BROKEN = ', "markup": "broken"'  # on a unit whose translation's inline markup was broken
 
 
 def build(
@@ -216,9 +231,9 @@ def build(
     jobs: list[_Job] = []
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
-        with units_later(config, doc) as later:
-            catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
-            text, units = later()
+        text, units = units_of(config, doc)
+        # translated entries only: an untranslated one publishes as a unit without entry
+        catalogs = [(lang, catalog_of(config, doc, lang, False)[1]) for lang in langs]
         for lang, catalog in catalogs:
             jobs.append(_Job(config, doc, lang, text, units, catalog, include, min_completion))
         del catalogs
@@ -271,7 +286,10 @@ class _Job:
         self.source = config.source_lang
         self.path = output_path(config, doc, lang)
         self.relative = str(self.path.relative_to(config.build_dir))
-        entries = unit_entries(catalog.entries)
+        self.catalog = po_path(config, doc, lang)
+        if self.catalog.is_relative_to(config.root):
+            self.catalog = self.catalog.relative_to(config.root)
+        entries = self.entries = unit_entries(catalog.entries)
         published = {
             t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)
         }
@@ -288,23 +306,33 @@ class _Job:
         self.untranslated = len(units) - sum(done)
         self.sha256: str | None = None
         self.placed: list[Placed] = []
+        self.broken: tuple[Broken, ...] = ()
 
     def files(self) -> list[tuple[Path, Callable[[], bytes]]]:
         path = self.path
         if not self.write:
             return []
+        page = [(path.with_name(path.name + ".html"), self._html)] if self.doc.format.page else []
         return [
             (path, self._text),
-            (path.with_name(path.name + ".html"), self._html),
+            *page,
             (path.with_name(path.name + ".align.json"), self._alignment),
         ]
 
     def _text(self) -> bytes:
-        published, between = self.published.get, separator(self.lang)
-        output, self.placed = align(self.text, self.units, published, between)
+        output, self.placed = self.doc.format.align(
+            self.text, self.units, self.published.get, self.lang
+        )
         data = output.encode("utf-8")
         self.sha256 = hashlib.sha256(data).hexdigest()
+        self.broken = tuple(self._broken(p.unit) for p in self.placed if p.broken)
         return data
+
+    def _broken(self, unit: Unit) -> Broken:
+        problems = markup.problems(unit.text, self.published[unit.text])
+        line = self.entries[unit.text].line
+        reference = f"{self.doc.name}:{unit.block}"
+        return Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
 
     def _html(self) -> bytes:
         parts = _html_parts(self.doc.name, self.lang, self.placed, self.statuses, self.source)
@@ -328,6 +356,7 @@ class _Job:
             completion=self.completion,
             written=self.write,
             sha256=self.sha256 if self.write else _digest(self.path),
+            broken=self.broken,
         )
 
 
@@ -335,17 +364,6 @@ def _encoded(parts: Iterable[str]) -> bytes:
     """The UTF-8 of the text `parts` make, each part encoded as it comes: the whole text is
     never in memory as a string too (two bytes a character, where one is beyond Latin-1)."""
     return b"".join(part.encode("utf-8") for part in parts)
-
-
-def _catalog(config: Config, doc: Document, lang: str) -> Catalog:
-    """The translated entries of a catalog: an untranslated one publishes as a unit that
-    has no entry (the source text, status untranslated)."""
-    path = po_path(config, doc, lang)
-    if not path.exists():
-        raise TransflowError(
-            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'", path
-        )
-    return read_po(path, untranslated=False)
 
 
 def _digest(path: Path) -> str | None:

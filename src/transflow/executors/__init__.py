@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from transflow import protect
+from transflow import markup, protect
 from transflow.engines import Draft, Engine
 from transflow.errors import TransflowError
 from transflow.memory import Memory
@@ -43,21 +43,6 @@ class Placement:
 
     actors: dict[str, int] = field(default_factory=dict)  # node -> actors that ran there
     retried: int = 0  # chunks sent to another actor after theirs died
-
-
-def translate_chunk(engine: Engine, pair: tuple[str, str], chunk: Sequence[str]) -> list[Draft]:
-    """The drafts of `chunk`, in order. Each text is cut at its placeholders and markup
-    (:func:`protect.pieces`); the distinct translatable pieces go to the engine in one
-    call, and their drafts are joined back in place (score: the lowest of its pieces')."""
-    cut = [protect.pieces(text) for text in chunk]
-    wanted = list(dict.fromkeys(p for ps in cut for p, ok in ps if ok))
-    drafts = dict(zip(wanted, engine.translate(*pair, wanted), strict=True))
-    result = []
-    for parts in cut:
-        scores = [s for p, ok in parts if ok and (s := drafts[p].score) is not None]
-        joined = "".join(drafts[p].text if ok else p for p, ok in parts)
-        result.append(Draft(joined, min(scores) if scores else None))
-    return result
 
 
 def chunks(texts: Sequence[str]) -> list[Sequence[str]]:
@@ -90,6 +75,41 @@ class Executor(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the runs held (a cluster connection, actors)."""
+
+
+def translate_chunk(
+    engine: Engine, pair: tuple[str, str], chunk: Sequence[str]
+) -> dict[str, Draft]:
+    """The drafts of `chunk`'s texts, by text: each text is cut at its placeholders and
+    line breaks (:func:`protect.pieces`); the pieces go to the engine, and their drafts
+    are joined back in place. A piece with inline-markup tags goes whole: as it is to an
+    engine that keeps tags, else as plain text, its tags then placed by the draft's word
+    alignment (:func:`protect.place`); the tags placed by a guess are the draft's
+    ``guessed``. Every executor translates its chunks with this."""
+    cut = {text: protect.pieces(text) for text in chunk}
+    wanted = list(dict.fromkeys(p for ps in cut.values() for p, ok in ps if ok))
+    untagged = {}
+    if not engine.keeps_markup:
+        untagged = {p: protect.untag(p) for p in wanted if markup.TAG.search(p)}
+    sent = list(dict.fromkeys(untagged[p].plain if p in untagged else p for p in wanted))
+    # (align only when asked: an engine a test wraps may not know the keyword)
+    found = engine.translate(*pair, sent, align=True) if untagged else engine.translate(*pair, sent)
+    made = dict(zip(sent, found, strict=True))
+    drafts = {}
+    for piece in wanted:
+        if piece not in untagged:
+            drafts[piece] = made[piece]
+            continue
+        draft = made[untagged[piece].plain]
+        text, guesses = protect.place(untagged[piece], draft.text, draft.alignment)
+        drafts[piece] = Draft(text, draft.score, guessed=tuple(guesses))
+    done = {}
+    for text, parts in cut.items():
+        scores = [s for p, ok in parts if ok and (s := drafts[p].score) is not None]
+        joined = "".join(drafts[p].text if ok else p for p, ok in parts)
+        guessed = tuple(g for p, ok in parts if ok for g in drafts[p].guessed)
+        done[text] = Draft(joined, min(scores) if scores else None, guessed=guessed)
+    return done
 
 
 def get_executor(name: str, options: ExecutorOptions | None = None) -> Executor:

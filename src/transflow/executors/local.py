@@ -23,7 +23,7 @@ class LocalExecutor(Executor):
         done: dict[str, Draft],
     ) -> None:
         for chunk in chunks(texts):
-            done.update(zip(chunk, translate_chunk(engine, pair, chunk), strict=True))
+            done.update(translate_chunk(engine, pair, chunk))
             memory.put(engine.name, provenance, pair, ((t, done[t]) for t in chunk))
             progress(len(chunk))
 

@@ -161,7 +161,7 @@ class Worker:
         node = ray.get_runtime_context().get_node_id()
         return node, ray.util.get_node_ip_address(), self.provenance, os.getpid()
 
-    def translate(self, chunk: Sequence[str]) -> list[Draft]:
+    def translate(self, chunk: Sequence[str]) -> dict[str, Draft]:
         return translate_chunk(self.engine, self.pair, chunk)
 
 
@@ -359,7 +359,7 @@ class RayExecutor(Executor):
                         raise exc.cause from None
                     raise
                 chunk = work[index]
-                done.update(zip(chunk, drafts, strict=True))
+                done.update(drafts)
                 memory.put(engine.name, provenance, pair, ((t, done[t]) for t in chunk))
                 progress(len(chunk))
         finally:
