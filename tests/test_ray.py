@@ -65,6 +65,16 @@ def copies(template: Path, tmp_path: Path) -> tuple[Path, Path]:
     return shutil.copytree(template, tmp_path / "ray"), shutil.copytree(template, tmp_path / "lo")
 
 
+def with_markup(*roots: Path) -> None:
+    """Add an HTML page (inline tags: sentences go to the model whole, tags put back)."""
+    for root in roots:
+        shutil.copy(DATA / "html" / "page.html", root / "source")
+        config = root / "transflow.toml"
+        text = config.read_text(encoding="utf-8")
+        assert 'documents = ["**/*.txt"]' in text
+        config.write_text(text.replace('["**/*.txt"]', '["**/*.txt", "**/*.html"]'), "utf-8")
+
+
 def translated(root: Path, *args: str) -> str:
     result = cli(root, "translate", *args)
     assert result.exit_code == 0, result.output
@@ -120,15 +130,18 @@ class TestLocalRay:
     def test_catalogs_are_the_local_executors(
         self, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
     ) -> None:
-        monkeypatch.setattr(executors, "CHUNK", 8)  # 30 units: 4 chunks over 2 actors
+        monkeypatch.setattr(executors, "CHUNK", 8)  # several chunks over 2 actors
         on_ray, on_local = copies(template, tmp_path)
+        with_markup(on_ray, on_local)  # and the sample article
         shown = translated(
             on_ray, "--engine", engine, *LANGS, "--executor", "ray", "--workers", "2"
         )
         assert actors(shown, "az") == (2, 1) and actors(shown, "ru") == (2, 1)
-        assert "ray:" not in translated(on_local, "--engine", engine, *LANGS)
+        here = translated(on_local, "--engine", engine, *LANGS)
+        assert "ray:" not in here
         assert snapshot(on_ray) == snapshot(on_local)
-        assert counts(shown, "az") == (30, 0)
+        assert (on_ray / "locales" / "az" / "page.html.po").is_file()
+        assert counts(shown, "az") == counts(here, "az") and counts(here, "az")[1] == 0
 
 
 # --- a two-node cluster: `ray start --head` and `ray start --address` -------------------------
