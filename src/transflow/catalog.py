@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,8 +110,18 @@ def header_fields(
 def creation_date(entries: Sequence[Entry], old: str | None, path: Path, date: str) -> str:
     """The POT-Creation-Date of a template made of `entries`: the one in the file's text
     `old` when that file holds the same units (texts, positions, kinds, in order), else
-    `date`. A file that cannot be read is replaced, so it gets `date`."""
+    `date`. A file that cannot be read is replaced, so it gets `date`. The file is read an
+    entry at a time and only as far as its first unit that differs (where there is one,
+    it is usually near the top, and nothing is kept of it)."""
     if old is None:
+        return date
+    from transflow import poparse
+
+    try:
+        return _same_units_date(poparse.entries(old), entries, path) or date
+    except poparse.Unusual:
+        pass  # not the usual layout: read whole, as any catalog
+    except TransflowError:
         return date
     try:
         before = parse(old, path)
@@ -123,12 +133,37 @@ def creation_date(entries: Sequence[Entry], old: str | None, path: Path, date: s
     return kept
 
 
+def _same_units_date(found: Iterator[Entry], entries: Sequence[Entry], path: Path) -> str | None:
+    """The POT-Creation-Date of the file whose entries are `found`, if they are units as
+    `entries` (and the file passes what :func:`parse` checks); None otherwise."""
+    from transflow import poparse
+
+    header: Entry | None = None
+    wanted = iter(entries)
+    for entry in found:
+        if header is None and entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+            header = entry
+            continue
+        poparse.check_entry(entry, path)
+        unit = next(wanted, None)
+        if unit is None or _unit(unit) != _unit(entry):
+            return None
+    if next(wanted, None) is not None or header is None:
+        return None
+    for line in header.msgstr.split("\n"):  # the header's fields, as parse reads them
+        name, colon, value = line.partition(":")
+        if colon and name.strip() == "POT-Creation-Date":
+            return value.strip() or None
+    return None
+
+
 def _units(entries: Sequence[Entry]) -> list[tuple[str | None, str, tuple[str, ...], str]]:
     """What a template says of each unit, as it reads back from the file."""
-    return [
-        (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
-        for e in entries
-    ]
+    return [_unit(e) for e in entries]
+
+
+def _unit(e: Entry) -> tuple[str | None, str, tuple[str, ...], str]:
+    return (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
 
 
 def revised(found: Catalog, date: str) -> Catalog:
