@@ -468,8 +468,8 @@ def commands(rows: Sequence[Row], work: Path) -> str:
 
 _AREAS = (
     (
-        "segmentation (segmentation.py, sentences*.py)",
-        ("transflow/segmentation.py", "transflow/sentences"),
+        "segmentation (formats/text.py, sentences*.py)",
+        ("transflow/formats/text.py", "transflow/sentences"),
     ),
     ("PO writing: poformat.py", ("transflow/poformat.py",)),
     ("PO writing: line breaks (libunistring via ctypes)", ("transflow/linebreak.py", "/ctypes/")),

@@ -6,9 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tf_helpers import SAMPLE
 
-from transflow.assembly import align, assemble
+from transflow.formats.text import align, assemble, segment
 from transflow.languages import separator
-from transflow.segmentation import segment
 
 
 def none(_: str) -> str | None:

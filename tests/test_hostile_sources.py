@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tf_helpers import cli, fails_cleanly
 
-from transflow.segmentation import blocks, segment
+from transflow.formats.text import blocks, segment
 
 DOC = "azerbaijan-pak-support"
 

@@ -163,10 +163,9 @@ def test_alignment_maps_every_unit_with_offsets(project: Path) -> None:
 
 
 def test_alignment_lines_are_what_json_dumps_writes() -> None:
-    from transflow.assembly import align
+    from transflow.formats.text import align, segment
     from transflow.project import Document
     from transflow.publish import alignment
-    from transflow.segmentation import segment
 
     text = (
         'He said: "no\\\\way".\tShe wrote \u0001 a «Привет» (مرحبا) 😀.\n\n'

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from tf_helpers import SAMPLE, sample_units
 
 from transflow.config import SegmentationConfig
-from transflow.segmentation import blocks, fold, segment
+from transflow.formats.text import blocks, fold, segment
 
 
 def test_sample_article_units() -> None:

@@ -3,31 +3,20 @@ missing, stale or damaged file means the work is done again, never a wrong resul
 
 - ``extract-state.json``: sizes, times and inodes of the documents and catalogs as the
   last extract left them; extract skips a document whose files are all as recorded.
-- ``units/``: the units of each large document, under a SHA-256 of its text, transflow's
-  version and the segmentation settings. Splitting a 2 MB document into sentences takes
-  about four times as long as hashing it and reading its units back (0.08-0.11 s against
-  0.02-0.03 s, measured). So ``build`` after ``extract`` does not split it again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from array import array
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from transflow import __version__, files
-from transflow.config import Config, SegmentationConfig
-from transflow.segmentation import KINDS, Unit, fold
+from transflow.config import STATE_DIR, Config
 
-STATE_FILE = ".transflow/extract-state.json"
-UNITS_FOLDER = ".transflow/units"
-UNITS_ABOVE = 200_000  # characters: a smaller document is split faster than this is read
-
-Span = tuple[int, int, str, int, int]  # a unit without its text: block, number, kind, start, end
-_MAGIC = b"transflow-units 1 "
+STATE_FILE = f"{STATE_DIR}/extract-state.json"
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -46,6 +35,7 @@ class ExtractState:
         self.path = config.root / STATE_FILE
         settings = [__version__, asdict(config.segmentation), config.fuzzy_threshold]
         settings += [str(config.glossary), list(config.translate.do_not_translate)]
+        settings += [sorted(config.formats.items())]
         # what the catalogs depend on besides the files: a change means a full run
         self.fingerprint = json.dumps([*settings, list(languages)], sort_keys=True)
         self.before: dict[str, list[int] | None] = {}
@@ -75,77 +65,7 @@ class ExtractState:
             files.write_atomic(self.path, json.dumps(data, indent=0), durable=False)
 
 
-class UnitsCache:
-    """The units of one large document's text, read from and written to ``units/``."""
-
-    def __init__(self, root: Path, document: str, text: str, options: SegmentationConfig):
-        import hashlib  # not at start-up: 3 ms, and small documents never need it
-
-        self.text = text
-        self.path = root / UNITS_FOLDER / _units_file(document)
-        digest = hashlib.sha256(json.dumps([__version__, asdict(options)]).encode("utf-8"))
-        digest.update(b"\0" + text.encode("utf-8"))
-        self.key = _MAGIC + digest.hexdigest().encode("ascii") + b" "
-
-    def load(self) -> tuple[Unit, ...] | None:
-        """The units saved for this very text and these settings; None if there are none."""
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            return None
-        head, _, body = data.partition(b"\n")  # the key, then a SHA-256 of the body
-        flat = array("q")
-        if head != self.key + _sha256(body) or not body or len(body) % (5 * flat.itemsize):
-            return None  # other text or settings, or damaged
-        flat.frombytes(body)
-        blocks, numbers, kinds, starts, ends = (flat[column::5] for column in range(5))
-        if (
-            min(starts) < 0
-            or max(ends) > len(self.text)
-            or not 0 <= min(kinds) <= max(kinds) < len(KINDS)
-        ):
-            return None  # damaged
-        text = self.text
-        return tuple(
-            Unit(b, n, KINDS[k], fold(text[s:e]), s, e)
-            for b, n, k, s, e in zip(blocks, numbers, kinds, starts, ends, strict=True)
-        )
-
-    def save(self, spans: Sequence[Span]) -> None:
-        """Keep `spans` for the next run; a folder that cannot be written is no error."""
-        codes = {kind: code for code, kind in enumerate(KINDS)}
-        body = array("q", [n for b, i, k, s, e in spans for n in (b, i, codes[k], s, e)]).tobytes()
-        with contextlib.suppress(OSError):
-            data = self.key + _sha256(body) + b"\n" + body
-            files.write_atomic_bytes(self.path, data, durable=False)
-
-
-def _sha256(data: bytes) -> bytes:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest().encode("ascii")
-
-
-def _units_file(document: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()[:24] + ".bin"
-
-
-def prune_units(root: Path, documents: Iterable[str]) -> None:
-    """Delete the units kept for documents that are no longer in the project, and any
-    temporary file an interrupted save left."""
-    folder = root / UNITS_FOLDER
-    if folder.is_dir():
-        keep = {_units_file(name) for name in documents}
-        for path in folder.iterdir():
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
-
-
-def spans_of(units: Iterable[Unit]) -> list[Span]:
-    return [(u.block, u.number, u.kind, u.start, u.end) for u in units]
-
-
-def units_from(text: str, spans: Iterable[Span]) -> tuple[Unit, ...]:
-    return tuple(Unit(b, n, kind, fold(text[s:e]), s, e) for b, n, kind, s, e in spans)
+def forget_units(root: Path) -> None:
+    """Delete ``.transflow/units/``, where transflow up to 0.1 kept the units of large
+    documents: reading them back saved less than it cost (docs/benchmarks.md)."""
+    shutil.rmtree(root / STATE_DIR / "units", ignore_errors=True)

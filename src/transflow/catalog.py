@@ -16,10 +16,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from transflow import __version__
+from transflow import __version__, markup
 from transflow.errors import TransflowError
-from transflow.model import Catalog, Entry
-from transflow.segmentation import Unit
+from transflow.model import Catalog, Entry, Unit
 
 # CLDR / gettext plural rules for the languages we know; others get none (documents use no plurals).
 PLURAL_FORMS = {
@@ -183,17 +182,20 @@ def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
     name = document.replace(" ", "%20")
     refs: dict[str, dict[str, None]] = {}
     kinds: dict[str, list[str]] = {}
+    tagged: dict[str, tuple[str, ...]] = {}  # what a unit's inline tags stand for
     for unit in units:
         refs.setdefault(unit.text, {})[f"{name}:{unit.block}"] = None
         if unit.kind not in ("sentence", "paragraph"):
             kinds.setdefault(unit.text, [])
             if unit.kind not in kinds[unit.text]:
                 kinds[unit.text].append(unit.kind)
+        if unit.tags and unit.text not in tagged:
+            tagged[unit.text] = markup.describe(unit.text, unit.tags)
     return tuple(
         Entry(
             msgid=text,
             references=tuple(positions),
-            extracted_comments=tuple(kinds.get(text, ())),
+            extracted_comments=(*kinds.get(text, ()), *tagged.get(text, ())),
         )
         for text, positions in refs.items()
     )

@@ -17,6 +17,7 @@ from typing import Any
 from transflow.engines import ENGINES
 from transflow.errors import TransflowError
 from transflow.files import inside, link_out
+from transflow.formats import FORMATS
 from transflow.languages import language_problem
 
 CONFIG_NAME = "transflow.toml"
@@ -61,6 +62,8 @@ class Config:
     build_drafts: str = "exclude"  # "include": fuzzy entries (machine drafts) are published
     glossary: Path | None = None  # a .csv or .tbx file inside the project (transflow.glossary)
     check_disable: tuple[str, ...] = ()  # QA check ids not to run (transflow.qa.CHECK_IDS)
+    # format name -> globs of the documents in that format, besides those of its suffixes
+    formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # folders already found free of links out of the project (see project.writable)
     checked: dict[str, None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -169,6 +172,10 @@ _SCHEMA: dict[str, dict[str, _Check]] = {
     },
     "check": {
         "disable": (_check_ids, "a list of QA check ids such as ['length']", []),
+    },
+    "formats": {
+        name: (_strs, f"a list of globs of {name} documents such as ['*.mdx']", [])
+        for name in FORMATS
     },
 }
 
@@ -332,6 +339,7 @@ def load(root: Path) -> Config:
         build_drafts=get("build", "drafts"),
         glossary=folder("file", "glossary") if get("glossary", "file") else None,
         check_disable=tuple(get("check", "disable")),
+        formats={name: tuple(globs) for name, globs in values.get("formats", {}).items()},
         translate=TranslateConfig(
             engine=get("translate", "engine"),
             beam_size=get("translate", "beam_size"),

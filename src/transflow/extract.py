@@ -27,7 +27,7 @@ from transflow.project import (
     languages_of,
     po_path,
     template_path,
-    units_later,
+    units_of,
 )
 from transflow.reconcile import Conflict, reconcile
 
@@ -116,16 +116,14 @@ def update_catalogs(
             if state is not None:
                 state.record(watched)
             found: list[tuple[Path, str | None, files.Seen | None, Catalog]] = []
-            busy = any(path.exists() for path, _ in targets[1:])  # catalogs to read
-            with units_later(config, doc, busy) as later:
-                for path, lang in targets:
-                    header_only = lang is None and not whole_templates
-                    old, existing, raw = _read_existing(path, lang is None, header_only)
-                    found.append((path, lang, old, existing))
-                    if lang is None:
-                        template_raw = raw  # its bytes take half the room of its text
-                    del raw
-                _, units = later()
+            _, units = units_of(config, doc)
+            for path, lang in targets:
+                header_only = lang is None and not whole_templates
+                old, existing, raw = _read_existing(path, lang is None, header_only)
+                found.append((path, lang, old, existing))
+                if lang is None:
+                    template_raw = raw  # its bytes take half the room of its text
+                del raw
             template = catalog.template_entries(doc.name, units)
             noted = terms.annotate(template, [lang for _, lang, _, _ in found])
             path = found[0][0]
@@ -240,6 +238,5 @@ def extract(
         state = ExtractState(config, langs)
         merged = update_catalogs(config, langs, docs, state, progress)
         written = write_catalogs(config.root, merged, state)
-        if not only:  # every document seen: the units of the others are of no more use
-            cache.prune_units(config.root, [doc.name for doc in docs])
+        cache.forget_units(config.root)
         return written

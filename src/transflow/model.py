@@ -16,6 +16,38 @@ MEMORY_DRAFT = "translation memory: "
 SEVERITIES = ("error", "warning", "info")
 
 
+class Unit(NamedTuple):
+    """A translatable unit of a document, as its format found it. A named tuple rather
+    than a frozen dataclass: a large document has tens of thousands, and a tuple is made
+    three times faster."""
+
+    block: int  # 1-based block number in the document (the catalog reference's "line")
+    number: int  # 1-based unit number in its block
+    kind: str  # what the unit is: "sentence", "headline", "heading", "alt"...
+    text: str  # what a catalog's msgid holds
+    start: int  # offset of the first character in the document
+    end: int  # offset after the last character
+    # formats with inline markup: what each numbered tag in `text` stands for, in order
+    # of number ((opening, closing) source markup; closing "" for a standalone tag)
+    tags: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def position(self) -> str:
+        return f"{self.block}.{self.number}"
+
+
+class Placed(NamedTuple):
+    """A unit in a localized document: the text it got there, and where. A named tuple, as
+    :class:`Unit`."""
+
+    unit: Unit
+    text: str  # as written in the output (wrapping and markup included)
+    start: int
+    end: int
+    translated: bool  # False: the source text was kept
+    broken: bool = False  # the translation's inline markup was broken: the source was kept
+
+
 class Entry(NamedTuple):
     """One PO entry. Documents make singular entries only; a plural entry (`msgid_plural`,
     ``msgstr[n]``) a person added is read and written back as it is: then `msgstr` is

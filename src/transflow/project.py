@@ -8,25 +8,20 @@ stops a job before any file is touched.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-from transflow import cache, catalog, files, parallel
+from transflow import catalog, files
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.files import link_out
+from transflow.formats import Format, format_name, get_format
 from transflow.languages import language_problem
-from transflow.model import Catalog
+from transflow.model import Catalog, Unit
 from transflow.reconcile import Conflict
-from transflow.segmentation import Unit, segment
-
-if TYPE_CHECKING:
-    pass
 
 Progress = Callable[[int, int], None]
 
@@ -35,11 +30,16 @@ Progress = Callable[[int, int], None]
 class Document:
     name: str  # path below the source folder, with "/" separators: "news/a.txt"
     path: Path
+    format_name: str = "text"  # its format's name in transflow.formats.FORMATS
+
+    @property
+    def format(self) -> Format:
+        return get_format(self.format_name)
 
     @property
     def stem(self) -> str:
-        """The name its catalogs take: the document name without its suffix."""
-        return str(PurePosixPath(self.name).with_suffix(""))
+        """The name its catalogs take (:meth:`transflow.formats.Format.catalog_name`)."""
+        return self.format.catalog_name(self.name)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,11 @@ def documents(config: Config, only: Sequence[Path] = ()) -> list[Document]:
         if not paths:
             patterns = ", ".join(config.documents)
             raise TransflowError(f"no documents match {patterns} in the source folder", source)
-    docs = [Document(p.relative_to(source).as_posix(), p) for p in paths]
+    names = [p.relative_to(source).as_posix() for p in paths]
+    docs = [
+        Document(name, p, format_name(name, config.formats))
+        for name, p in zip(names, paths, strict=True)
+    ]
     stems: dict[str, str] = {}
     for doc in docs:
         _check_name(doc.name, source)
@@ -164,40 +168,27 @@ def output_path(config: Config, doc: Document, language: str) -> Path:
 
 
 def units_of(config: Config, doc: Document) -> tuple[str, tuple[Unit, ...]]:
+    """A document's text and its units, as its format finds them."""
     text = files.read_source(doc.path)
-    return text, segment(text, config.segmentation)
-
-
-@contextlib.contextmanager
-def units_later(
-    config: Config, doc: Document, busy: bool = True
-) -> Iterator[Callable[[], tuple[str, tuple[Unit, ...]]]]:
-    """:func:`units_of`, for a large document read from :mod:`transflow.cache` when it was
-    split before, else split into sentences (and cached) on another CPU while the caller
-    is `busy` (reading catalogs; :mod:`transflow.parallel`). The child sends the units'
-    positions back, and the units are rebuilt from them here."""
-    text = files.read_source(doc.path)
-    options = config.segmentation
-    if len(text) < cache.UNITS_ABOVE:
-        yield lambda: (text, segment(text, options))
-        return
-    saved = cache.UnitsCache(config.root, doc.name, text, options)
-    found = saved.load()
-    if found is not None:
-        yield lambda: (text, found)
-        return
-
-    def positions() -> list[cache.Span]:
-        split = cache.spans_of(segment(text, options))
-        saved.save(split)
-        return split
-
-    with parallel.background(positions, fork=busy and options.unit == "sentence") as spans:
-        yield lambda: (text, cache.units_from(text, spans()))
+    return text, doc.format.segment(text, config.segmentation)
 
 
 def read_catalog(path: Path) -> Catalog | None:
     return catalog.read(path) if path.exists() else None
+
+
+def catalog_of(
+    config: Config, doc: Document, language: str, untranslated: bool = True
+) -> tuple[Path, Catalog]:
+    """A document's catalog in `language`: its path and what it says (`untranslated`: see
+    :func:`transflow.poparse.parse`). A missing one is an error that says what to run."""
+    path = po_path(config, doc, language)
+    if not path.exists():
+        raise TransflowError(
+            f"no {language} catalog for {doc.name}; run 'transflow extract --lang {language}'",
+            path,
+        )
+    return path, catalog.read(path, untranslated)
 
 
 def languages_of(config: Config, requested: Sequence[str] = ()) -> tuple[str, ...]:

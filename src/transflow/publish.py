@@ -25,23 +25,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transflow.assembly import Placed, align
-from transflow.catalog import read as read_po
 from transflow.config import Config
-from transflow.errors import TransflowError
-from transflow.languages import direction, separator
-from transflow.model import Catalog, Status, status_of, unit_entries
+from transflow.languages import direction
+from transflow.model import Catalog, Placed, Status, Unit, status_of, unit_entries
 from transflow.project import (
     Document,
     Written,
+    catalog_of,
     documents,
     languages_of,
     output_path,
-    po_path,
-    units_later,
+    units_of,
     write_files,
 )
-from transflow.segmentation import Unit
 
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int], None]
@@ -185,11 +181,12 @@ def _alignment_parts(
             f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
             f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
             for (
-                (block, number, kind, source, start, end),
+                (block, number, kind, source, start, end, *_),
                 text,
                 at,
                 to,
                 translated,
+                _,
             ), status in zip(
                 placed[first : first + _ROWS], statuses[first : first + _ROWS], strict=True
             )
@@ -216,9 +213,9 @@ def build(
     jobs: list[_Job] = []
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
-        with units_later(config, doc) as later:
-            catalogs = [(lang, _catalog(config, doc, lang)) for lang in langs]
-            text, units = later()
+        text, units = units_of(config, doc)
+        # translated entries only: an untranslated one publishes as a unit without entry
+        catalogs = [(lang, catalog_of(config, doc, lang, False)[1]) for lang in langs]
         for lang, catalog in catalogs:
             jobs.append(_Job(config, doc, lang, text, units, catalog, include, min_completion))
         del catalogs
@@ -293,15 +290,17 @@ class _Job:
         path = self.path
         if not self.write:
             return []
+        page = [(path.with_name(path.name + ".html"), self._html)] if self.doc.format.page else []
         return [
             (path, self._text),
-            (path.with_name(path.name + ".html"), self._html),
+            *page,
             (path.with_name(path.name + ".align.json"), self._alignment),
         ]
 
     def _text(self) -> bytes:
-        published, between = self.published.get, separator(self.lang)
-        output, self.placed = align(self.text, self.units, published, between)
+        output, self.placed = self.doc.format.align(
+            self.text, self.units, self.published.get, self.lang
+        )
         data = output.encode("utf-8")
         self.sha256 = hashlib.sha256(data).hexdigest()
         return data
@@ -335,17 +334,6 @@ def _encoded(parts: Iterable[str]) -> bytes:
     """The UTF-8 of the text `parts` make, each part encoded as it comes: the whole text is
     never in memory as a string too (two bytes a character, where one is beyond Latin-1)."""
     return b"".join(part.encode("utf-8") for part in parts)
-
-
-def _catalog(config: Config, doc: Document, lang: str) -> Catalog:
-    """The translated entries of a catalog: an untranslated one publishes as a unit that
-    has no entry (the source text, status untranslated)."""
-    path = po_path(config, doc, lang)
-    if not path.exists():
-        raise TransflowError(
-            f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'", path
-        )
-    return read_po(path, untranslated=False)
 
 
 def _digest(path: Path) -> str | None:

@@ -392,7 +392,6 @@ def check_project(
     """Findings for the catalogs of every document (or of `only`) in each language, read
     from disk; a missing catalog is a TransflowError."""
     from transflow import glossary, project
-    from transflow.errors import TransflowError
 
     terms = config.translate.do_not_translate
     words = glossary.load(config)
@@ -400,13 +399,7 @@ def check_project(
     langs = project.languages_of(config, languages)
     for doc in project.documents(config, only):
         for lang in langs:
-            path = project.po_path(config, doc, lang)
-            found = project.read_catalog(path)
-            if found is None:
-                raise TransflowError(
-                    f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
-                    path,
-                )
+            path, found = project.catalog_of(config, doc, lang)
             findings += check_catalog(
                 doc.name, lang, path, found, terms, words, config.check_disable
             )

@@ -26,29 +26,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transflow.config import Config
-from transflow.errors import TransflowError
 from transflow.languages import direction
 from transflow.model import (
     SEVERITIES,
     Catalog,
     Provenance,
     Status,
+    Unit,
     status_of,
     unit_entries,
 )
 from transflow.project import (
     Document,
     Written,
+    catalog_of,
     documents,
     languages_of,
-    po_path,
-    read_catalog,
     units_of,
     writable,
     write_files,
 )
 from transflow.review_style import CSS
-from transflow.segmentation import Unit
 from transflow.status import Counts, ScoredDraft, count, scored_drafts
 
 if TYPE_CHECKING:
@@ -415,13 +413,7 @@ def review(
     for done, doc in enumerate(docs, 1):
         _, units = units_of(config, doc)
         for lang in langs:
-            path = po_path(config, doc, lang)
-            catalog = read_catalog(path)
-            if catalog is None:
-                raise TransflowError(
-                    f"no {lang} catalog for {doc.name}; run 'transflow extract --lang {lang}'",
-                    path,
-                )
+            path, catalog = catalog_of(config, doc, lang)
             terms = config.translate.do_not_translate
             findings = check_catalog(
                 doc.name, lang, path, catalog, terms, words, config.check_disable

@@ -79,13 +79,14 @@ def segments(ctx: click.Context, file: Path, as_json: bool, unit: str | None) ->
 
     from transflow.config import SegmentationConfig
     from transflow.files import read_source
-    from transflow.segmentation import segment
+    from transflow.formats import format_name, get_format
 
-    inside = project_root(ctx) is not None
-    options = load_config(ctx).segmentation if inside else SegmentationConfig()
+    config = load_config(ctx) if project_root(ctx) is not None else None
+    options = config.segmentation if config else SegmentationConfig()
     if unit:
         options = replace(options, unit=unit)
-    for item in segment(read_source(file), options):
+    kind = get_format(format_name(file.name, config.formats if config else None))
+    for item in kind.segment(read_source(file), options):
         if as_json:
             row = {"type": "unit", "block": item.block, "index": item.number, "kind": item.kind}
             row |= {"text": item.text, "start": item.start, "end": item.end}
