@@ -274,11 +274,3 @@ def parse_header(text: str, path: Path) -> Catalog:
     if not found.header and not found.header_comments:
         found = parse(text, path)
     return Catalog(found.header, found.header_comments, found.header_fuzzy)
-
-
-def render_all(catalogs: Sequence[Catalog]) -> list[str]:
-    """The PO text of each catalog, as msgcat prints it (:mod:`transflow.poformat`), on two
-    CPUs where there are two and the work is large."""
-    from transflow.poformat import format_catalogs
-
-    return format_catalogs(catalogs)

@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 
 from transflow.linebreak import breaks
 from transflow.model import Catalog, Entry
-from transflow.parallel import map_split
 
-__all__ = ["PAGE_WIDTH", "Printer", "encoded", "format_catalog", "format_catalogs"]
+__all__ = ["PAGE_WIDTH", "Printer", "encoded", "format_catalog"]
 
 PAGE_WIDTH = 79
 
@@ -238,25 +236,6 @@ class Printer:
 def encoded(catalog: Catalog) -> bytes:
     """:func:`format_catalog` as UTF-8."""
     return Printer().print(catalog)
-
-
-def format_catalogs(catalogs: Sequence[Catalog]) -> list[str]:
-    """:func:`format_catalog` of each; large ones are shared out between two processes
-    (:mod:`transflow.parallel`), each printing one half of every catalog."""
-    lists = [_written(catalog) for catalog in catalogs]
-    if sum(map(len, lists)) < _SPLIT_ABOVE:
-        return ["\n".join(map(_block, entries)) for entries in lists]
-    halves = [[e[: len(e) // 2] for e in lists], [e[len(e) // 2 :] for e in lists]]
-    printed = [texts for part in map_split(_print, halves) for texts in part]
-    return ["\n".join(filter(None, pair)) for pair in zip(*printed, strict=True)]
-
-
-_SPLIT_ABOVE = 2000  # entries: below, a second process costs more than it saves
-
-
-def _print(jobs: Sequence[Sequence[Sequence[Entry]]]) -> list[list[str]]:
-    """For each job (a part of every catalog), the text of each part."""
-    return [["\n".join(map(_block, entries)) for entries in job] for job in jobs]
 
 
 def _same_msgid_lines(entry: Entry, other: Entry) -> bool:
