@@ -107,8 +107,11 @@ def _reference(ref: str) -> str:
     """A reference as msgcat writes it back: no leading ./, line number without zeros."""
     while ref.startswith("./"):
         ref = ref[2:]
-    match = re.fullmatch(r"(.+):([0-9]+)", ref, re.DOTALL)
+    match = _LINE_REFERENCE.fullmatch(ref)
     return f"{match[1]}:{int(match[2])}" if match else ref
+
+
+_LINE_REFERENCE = re.compile(r"(.+):([0-9]+)", re.DOTALL)
 
 
 def _flags(entry: Entry) -> tuple[list[str], bool]:
