@@ -78,11 +78,9 @@ def _read_once(
         catalog.read_text(path)  # raises the error that names the file
         raise
     seen.append(files.Seen.of(raw))
-    kept = raw if template else None
-    text = catalog.decode(raw, path)
-    del raw  # a large catalog is not held as bytes, text and entries at once
-    parse = catalog.parse_header if header_only else catalog.parse
-    return seen[-1], parse(text, path), kept
+    if header_only:
+        return seen[-1], catalog.parse_header(raw, path), raw if template else None
+    return seen[-1], catalog.parse_bytes(raw, path), raw if template else None
 
 
 def update_catalogs(
@@ -122,15 +120,12 @@ def update_catalogs(
                 old, existing, raw = _read_existing(path, lang is None, header_only)
                 found.append((path, lang, old, existing))
                 if lang is None:
-                    template_raw = raw  # its bytes take half the room of its text
+                    template_raw = raw  # for creation_date: bytes, not its text
                 del raw
             template = catalog.template_entries(doc.name, units)
             noted = terms.annotate(template, [lang for _, lang, _, _ in found])
-            path = found[0][0]
-            text = None if template_raw is None else catalog.decode(template_raw, path)
+            created = catalog.creation_date(noted[None], template_raw, found[0][0], date)
             del template_raw
-            created = catalog.creation_date(noted[None], text, path, date)
-            del text
             for path, lang, old, existing in found:
                 fields = catalog.header_fields(doc.stem, lang, created, existing.header)
                 new = merge(noted[lang], existing, fields, config.fuzzy_threshold)

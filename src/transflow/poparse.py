@@ -73,7 +73,7 @@ def parse(
         entries = careful(text, path, charset)
         if not untranslated:
             entries = [e for e in entries if e.msgstr]
-    return _catalog(entries, path)
+    return checked(entries, path)
 
 
 def _careful(text: str, path: Path | str) -> list[Entry]:
@@ -94,14 +94,19 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
         return None
 
 
-def entries(text: str, untranslated: bool = True) -> Iterator[Entry]:
+def entries(
+    text: str, untranslated: bool = True, line: int = 1, whole: bool = True
+) -> Iterator[Entry]:
     """The entries of `text` one at a time as the fast reader reads them (the header's
-    too, and unchecked: see :func:`parse`), for a reader that may stop early; raises
-    :class:`Unusual` where the layout is not the usual one."""
-    text = crlf_to_lf(text)
+    too, and unchecked: see :func:`checked`), for a reader that may stop early or read a
+    file a piece at a time (not `whole`: `text` then starts at `line` of its file, whose
+    first line does not end in CRLF); raises :class:`Unusual` where the layout is not the
+    usual one."""
+    if whole:
+        text = crlf_to_lf(text)
     if not text.endswith("\n"):
         text += "\n"
-    pos, line, end = 0, 1, len(text)
+    pos, end = 0, len(text)
     while pos < end:
         match = _ENTRY.match(text, pos) or _OBSOLETE.match(text, pos)
         if match is None:
@@ -183,7 +188,9 @@ def _previous(block: str) -> dict[str, str] | None:
     return {name: _unescape(value) for name, value in old.items()}
 
 
-def _catalog(found: list[Entry], path: Path | str) -> Catalog:
+def checked(found: list[Entry], path: Path | str) -> Catalog:
+    """The catalog of the entries `found` in the file `path`, the header apart, checked as
+    ``msgfmt --check`` checks it (see the module's doc)."""
     header: tuple[tuple[str, str], ...] = ()
     header_comments: tuple[str, ...] = ()
     header_fuzzy = False
