@@ -29,6 +29,7 @@ class Case:
     texts: list[str]  # non-empty, distinct, each a unit the engine can translate
     missing_pair: tuple[str, str] | None  # a pair it can't make; None: it makes every pair
     model_calls: Callable[[], int]
+    aligns: bool = False  # its drafts carry an alignment when asked
 
 
 def _pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Case:
@@ -62,7 +63,9 @@ def _argos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Case:
     lines = (DATA / "reference" / "az.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["source"] for line in lines][:6]
     options = EngineOptions(packages_dir=tmp_path, threads=1, batch_size=4)
-    return Case(get_engine("argos", options), ("en", "az"), texts, ("en", "xx"), lambda: len(calls))
+    return Case(
+        get_engine("argos", options), ("en", "az"), texts, ("en", "xx"), lambda: len(calls), True
+    )
 
 
 # Engines that don't keep the contract yet (strict: an engine that starts keeping it fails
@@ -134,6 +137,18 @@ class TestEngineContract:
             case.engine.provenance(*case.missing_pair)
         with pytest.raises(TransflowError, match="→"):
             case.engine.translate(*case.missing_pair, case.texts)
+
+    def test_aligning_changes_no_draft_and_links_lie_inside_the_texts(self, case: Case) -> None:
+        texts = [*case.texts[:3], "  two\nlines "]
+        plain = case.engine.translate(*case.pair, texts)
+        aligned = case.engine.translate(*case.pair, texts, align=True)
+        assert [(d.text, d.score) for d in aligned] == [(d.text, d.score) for d in plain]
+        assert not case.aligns or all(d.alignment for d in aligned)
+        for text, draft in zip(texts, aligned, strict=True):
+            for s0, s1, t0, t1, weight in draft.alignment or ():
+                assert 0 <= s0 < s1 <= len(text) and 0 <= t0 < t1 <= len(draft.text)
+                assert text[s0:s1].strip() and draft.text[t0:t1].strip()
+                assert 0 < weight <= 1
 
     def test_close_is_safe_and_the_engine_works_after_it(self, case: Case) -> None:
         first = case.engine.translate(*case.pair, case.texts[:1])

@@ -26,6 +26,15 @@ def test_a_machine_comment_reads_back(source: str, score: float | None) -> None:
         assert Provenance.read(back.comment()) == back  # rounded once, then stable
 
 
+@given(sources, st.floats(min_value=-50, max_value=0) | st.none())
+def test_guessed_tags_read_back(source: str, score: float | None) -> None:
+    made = Provenance(True, source.strip() or "x", score, ("<b1>", "<c2/>"))
+    assert made.comment().endswith("; tags placed by guess: <b1> <c2/>")
+    back = Provenance.read(made.comment())
+    assert back is not None and back.guessed == made.guessed and back.source == made.source
+    assert (back.score is None) == (score is None)
+
+
 @given(sources)
 def test_a_memory_comment_reads_back(source: str) -> None:
     made = Provenance(False, source)

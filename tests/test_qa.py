@@ -139,6 +139,27 @@ def test_placeholders_and_markup() -> None:
     assert found("50% of people agree.", "50 % людей согласны.") == set()
 
 
+def test_inline_markup_tags() -> None:
+    source = "The <b1>new</b1> version, run <c2/> and see the <a3>guide</a3>."
+    moved = "Запустите <c2/> и см. <a3>руководство</a3>: <b1>новая</b1> версия."
+    assert found(source, moved) == set()  # tags may move and change order
+    assert found(source, "Новая версия, запустите <c2/>, см. <a3>руководство</a3>.") == {
+        "markup:error"
+    }
+    assert "tag <b1> is missing" in messages(source, "Новая <c2/> <a3>версия</a3>.")
+    added = messages(source, "<b1>Новая</b1> <i4>версия</i4> <c2/> <a3>см.</a3>")
+    assert "tag <i4> is not in the source" in added and "placeholders" not in added
+    repeated = messages(source, "<b1>Новая</b1> <c2/> <c2/> <a3>см.</a3>")
+    assert "tag <c2/> is changed or repeated" in repeated
+    crossed = "<b1>Новая <a3>версия</b1> см.</a3> <c2/>."
+    assert found(source, crossed) == {"markup:error"} and "badly nested" in messages(
+        source, crossed
+    )
+    # a text unit has no tags: a translation that adds one is reported
+    assert found("Plain text.", "Простой <b1>текст</b1>.") == {"markup:error"}
+    assert found("Plain <b>text</b>.", "Простой <b>текст</b>.") == set()  # raw HTML: placeholders
+
+
 def test_do_not_translate_terms() -> None:
     terms = ("Mammadov", "UN")
     assert found("Mammadov said.", "Mammadov сказал.", terms=terms) == set()

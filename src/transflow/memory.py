@@ -2,11 +2,12 @@
 imported TMX, in a local SQLite file.
 
 Drafts are keyed by engine, provenance (package and version), language pair and source
-text, so a unit is sent to a model once, across documents and runs; an interrupted run
-loses at most the batch in flight. Imported translations are keyed by language pair and
-source text (the latest import wins) and remember the file they came from; ``translate``
-offers them, with the project's accepted translations, for similar text. The file lives
-in ``.transflow/tm.sqlite`` (git-ignored).
+text, and keep the inline tags they had placed by a guess; a unit is sent to a model
+once, across documents and runs; an interrupted run loses at most the batch in flight.
+Imported translations are keyed by language pair and source text (the latest import
+wins) and remember the file they came from; ``translate`` offers them, with the
+project's accepted translations, for similar text. The file lives in
+``.transflow/tm.sqlite`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ create table if not exists drafts (
     source text not null,
     target text not null,
     score real,
+    guessed text not null default '',
     primary key (engine, provenance, source_lang, target_lang, source)
 );
 create table if not exists imported (
@@ -49,6 +51,9 @@ class Memory:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=30)
             self._db.executescript(_SCHEMA)
+            columns = [row[1] for row in self._db.execute("pragma table_info(drafts)")]
+            if "guessed" not in columns:  # a memory written before drafts had it
+                self._db.execute("alter table drafts add column guessed text not null default ''")
         except (OSError, sqlite3.Error) as exc:
             raise TransflowError(f"cannot open the translation memory: {exc}", path) from None
 
@@ -61,13 +66,14 @@ class Memory:
         for i in range(0, len(unique), _CHUNK):
             chunk = unique[i : i + _CHUNK]
             rows = self._db.execute(
-                "select source, target, score from drafts where engine = ? and provenance = ?"
+                "select source, target, score, guessed from drafts"
+                " where engine = ? and provenance = ?"
                 " and source_lang = ? and target_lang = ?"
                 f" and source in ({','.join('?' * len(chunk))})",
                 (engine, provenance, *pair, *chunk),
             )
-            for source, target, score in rows:
-                found[source] = Draft(target, score)
+            for source, target, score, guessed in rows:
+                found[source] = Draft(target, score, guessed=tuple(guessed.split()))
         return found
 
     def put(
@@ -80,8 +86,12 @@ class Memory:
         """Store drafts and commit, so that they survive an interruption right after."""
         with self._db:
             self._db.executemany(
-                "insert or replace into drafts values (?, ?, ?, ?, ?, ?, ?)",
-                [(engine, provenance, *pair, s, d.text, d.score) for s, d in drafts],
+                "insert or replace into drafts (engine, provenance, source_lang, target_lang,"
+                " source, target, score, guessed) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (engine, provenance, *pair, s, d.text, d.score, " ".join(d.guessed))
+                    for s, d in drafts
+                ],
             )
 
     def add_imported(

@@ -158,6 +158,7 @@ def status_of(entry: Entry | None) -> Status:
 
 
 _SCORE = "; score "
+_GUESSED = "; tags placed by guess: "
 
 
 @dataclass(frozen=True)
@@ -165,16 +166,19 @@ class Provenance:
     """Where a draft came from. PO has no field for it, so transflow keeps it in a
     translator comment; this type alone writes that comment (:meth:`comment`) and reads it
     back (:meth:`read`): ``machine translation: argos translate-en_az 1.0; score -0.112``,
-    ``translation memory: 92% match, accepted in a.txt``."""
+    ``translation memory: 92% match, accepted in a.txt``; a machine draft whose inline
+    tags were placed by a guess ends ``; tags placed by guess: <b1> <c2/>``."""
 
     machine: bool  # True: made by an MT engine; False: found in the translation memory
     source: str  # the engine and package, or where the memory found it
     score: float | None = None  # the model's mean log-probability per token (machine)
+    guessed: tuple[str, ...] = ()  # machine: inline tags placed by a guess, not the model
 
     def comment(self) -> str:
         prefix = MACHINE_DRAFT if self.machine else MEMORY_DRAFT
         score = "" if self.score is None else f"{_SCORE}{round(self.score, 3) + 0.0:.3f}"
-        return f"{prefix}{self.source}{score}"
+        guessed = f"{_GUESSED}{' '.join(self.guessed)}" if self.guessed else ""
+        return f"{prefix}{self.source}{score}{guessed}"
 
     @classmethod
     def read(cls, comment: str) -> Provenance | None:
@@ -182,11 +186,16 @@ class Provenance:
         for machine, prefix in ((True, MACHINE_DRAFT), (False, MEMORY_DRAFT)):
             if comment.startswith(prefix):
                 rest = comment[len(prefix) :]
+                guessed: tuple[str, ...] = ()
+                if machine:
+                    before, found, tags = rest.rpartition(_GUESSED)
+                    if found and tags.strip():
+                        rest, guessed = before, tuple(tags.split())
                 source, found, score = rest.rpartition(_SCORE)
                 if machine and found:
                     try:
-                        return cls(True, source, float(score))
+                        return cls(True, source, float(score), guessed)
                     except ValueError:
                         pass
-                return cls(machine, rest)
+                return cls(machine, rest, None, guessed)
         return None

@@ -6,6 +6,8 @@ For each document and language, in ``build/<lang>/``:
   Persian, Hebrew... are right-to-left), everything escaped;
 - ``<doc>.align.json``: each source unit, its text in the output, its status (accepted,
   draft, fuzzy, untranslated) and its character offsets in the source and the output;
+  ``"markup": "broken"`` on a unit whose translation's inline markup was broken (the
+  source text was published for it, and the build report names its catalog entry);
 and ``build/manifest.json`` lists every output with its completion figures, draft count
 and SHA-256.
 
@@ -25,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from transflow import markup
 from transflow.config import Config
 from transflow.languages import direction
 from transflow.model import Catalog, Placed, Status, Unit, status_of, unit_entries
@@ -35,6 +38,7 @@ from transflow.project import (
     documents,
     languages_of,
     output_path,
+    po_path,
     units_of,
     write_files,
 )
@@ -58,6 +62,18 @@ class Output:
     completion: float  # percent of units published translated
     written: bool  # False: under --min-completion; the previous output was kept
     sha256: str | None  # of the file now in the build folder; None: there is none
+    # the units whose translation's inline markup is broken: the source text was published
+    broken: tuple[Broken, ...] = ()
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A translation with broken inline markup (:func:`transflow.markup.problems`)."""
+
+    catalog: str  # the PO file, relative to the project folder
+    line: int | None  # of its entry
+    reference: str  # the unit in the document, e.g. "a.md:3"
+    problem: str  # what is wrong, e.g. "tag <b1> is missing"
 
 
 # The published page's style sheet, inline: a readable measure, and a face per script
@@ -179,14 +195,15 @@ def _alignment_parts(
             f'{{"position": "{block}.{number}", "kind": "{kind}", "status": "{status}", '
             f'"published": {"true" if translated else "false"}, '
             f'"source": {{"start": {start}, "end": {end}, "text": {q(source)}}}, '
-            f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}}}'
+            f'"target": {{"start": {at}, "end": {to}, "text": {q(text)}}}'
+            f"{_BROKEN if broken else ''}}}"
             for (
                 (block, number, kind, source, start, end, *_),
                 text,
                 at,
                 to,
                 translated,
-                _,
+                broken,
             ), status in zip(
                 placed[first : first + _ROWS], statuses[first : first + _ROWS], strict=True
             )
@@ -195,6 +212,7 @@ def _alignment_parts(
 
 
 _ROWS = 4096  # units of the alignment made into text at a time
+_BROKEN = ', "markup": "broken"'  # on a unit whose translation's inline markup was broken
 
 
 def build(
@@ -268,7 +286,10 @@ class _Job:
         self.source = config.source_lang
         self.path = output_path(config, doc, lang)
         self.relative = str(self.path.relative_to(config.build_dir))
-        entries = unit_entries(catalog.entries)
+        self.catalog = po_path(config, doc, lang)
+        if self.catalog.is_relative_to(config.root):
+            self.catalog = self.catalog.relative_to(config.root)
+        entries = self.entries = unit_entries(catalog.entries)
         published = {
             t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)
         }
@@ -285,6 +306,7 @@ class _Job:
         self.untranslated = len(units) - sum(done)
         self.sha256: str | None = None
         self.placed: list[Placed] = []
+        self.broken: tuple[Broken, ...] = ()
 
     def files(self) -> list[tuple[Path, Callable[[], bytes]]]:
         path = self.path
@@ -303,7 +325,14 @@ class _Job:
         )
         data = output.encode("utf-8")
         self.sha256 = hashlib.sha256(data).hexdigest()
+        self.broken = tuple(self._broken(p.unit) for p in self.placed if p.broken)
         return data
+
+    def _broken(self, unit: Unit) -> Broken:
+        problems = markup.problems(unit.text, self.published[unit.text])
+        line = self.entries[unit.text].line
+        reference = f"{self.doc.name}:{unit.block}"
+        return Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
 
     def _html(self) -> bytes:
         parts = _html_parts(self.doc.name, self.lang, self.placed, self.statuses, self.source)
@@ -327,6 +356,7 @@ class _Job:
             completion=self.completion,
             written=self.write,
             sha256=self.sha256 if self.write else _digest(self.path),
+            broken=self.broken,
         )
 
 

@@ -14,6 +14,8 @@ numbers       error     a number of the source missing from the translation. Dig
 numbers       info      numbers the source lacks (none missing), e.g. "two" written 2
 urls          error     a URL or e-mail address of the source not kept unchanged
 placeholders  error     %s, %(name)s, {name}, {0}, <b>…</b>, &amp;: not the same multiset
+markup        error     inline-markup tags (<b1>…</b1>, <c2/>: :mod:`transflow.markup`)
+                        missing, added, repeated or badly nested
 terms         error     a do-not-translate term of the source missing from the translation
 glossary      warning   the approved translation of a glossary term of the source missing
                         (case and endings aside: :func:`transflow.glossary.present`)
@@ -52,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from transflow import languages
+from transflow import languages, markup
 from transflow.model import Catalog
 from transflow.patterns import (
     PLACEHOLDER,
@@ -112,7 +114,7 @@ def _check_kept(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
             if item not in target:
                 message = f"the {kind} {item} is not in the translation unchanged"
                 issues.append(("urls", "error", message))
-    wanted, got = Counter(PLACEHOLDER.findall(source)), Counter(PLACEHOLDER.findall(target))
+    wanted, got = Counter(_placeholders(source)), Counter(_placeholders(target))
     for item in wanted - got:
         issues.append(("placeholders", "error", f"{item} is missing from the translation"))
     for item in got - wanted:
@@ -122,6 +124,15 @@ def _check_kept(source: str, target: str, terms: Sequence[str]) -> list[Issue]:
             message = f"the do-not-translate term {term!r} is not in the translation"
             issues.append(("terms", "error", message))
     return issues
+
+
+def _placeholders(text: str) -> list[str]:
+    """Placeholders and raw markup; inline-markup tags are the markup check's."""
+    return [p for p in PLACEHOLDER.findall(text) if not markup.TAG.fullmatch(p)]
+
+
+def _check_markup(source: str, target: str) -> list[Issue]:
+    return [("markup", "error", problem) for problem in markup.problems(source, target)]
 
 
 _DOUBLED = re.compile(r"(?<=\S)[ \u00a0\u2009\u202f]{2,}(?=\S)")
@@ -325,6 +336,7 @@ class _Pair:
 CHECKS: tuple[tuple[tuple[str, ...], Callable[[_Pair], list[Issue]]], ...] = (
     (("numbers",), lambda p: _check_numbers(p.plain_source, p.plain_target)),
     (("urls", "placeholders", "terms"), lambda p: _check_kept(p.source, p.target, p.terms)),
+    (("markup",), lambda p: _check_markup(p.source, p.target)),
     (("invisible",), lambda p: _check_invisible(p.source, p.target, p.language)),
     (("brackets",), lambda p: _check_brackets(p.plain_source, p.plain_target, p.language)),
     (("whitespace",), lambda p: _check_whitespace(p.source, p.target)),

@@ -128,6 +128,7 @@ class ScoredDraft:
     score: float
     reference: str
     msgid: str
+    guessed: tuple[str, ...] = ()  # inline tags placed by a guess (review them)
 
 
 def scored_drafts(document: str, language: str, catalog: Catalog) -> list[ScoredDraft]:
@@ -140,7 +141,9 @@ def scored_drafts(document: str, language: str, catalog: Catalog) -> list[Scored
             made = Provenance.read(comment)
             if made is not None and made.machine and made.score is not None:
                 ref = e.references[0] if e.references else ""
-                found.append(ScoredDraft(document, language, made.score, ref, e.msgid))
+                found.append(
+                    ScoredDraft(document, language, made.score, ref, e.msgid, made.guessed)
+                )
     return sorted(found, key=lambda d: d.score)
 
 

@@ -17,8 +17,8 @@ The catalogs are read without the project lock and written under it, merged with
 anyone saved meanwhile; the lock is not held while the model runs.
 
 Every draft is ``#, fuzzy`` and carries a translator comment with its provenance and
-score. Entries a person translated, and fuzzy suggestions from a source change, are
-never touched.
+score (and the inline tags placed by a guess, :mod:`transflow.protect`). Entries a
+person translated, and fuzzy suggestions from a source change, are never touched.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class LanguageReport:
     from_memory: int = 0  # units whose draft came from the translation memory
     from_model: int = 0  # units sent to the engine
     to_model: int = 0  # units that needed the engine (dry run: would need)
-    flagged: int = 0  # drafts that lost a URL, number or protected term, or whose
-    # memory match has other numbers
+    flagged: int = 0  # drafts that lost a URL, number or protected term, whose inline
+    # tags were placed by a guess, or whose memory match has other numbers
     filled: int = 0  # entries that got a draft
 
 
@@ -275,10 +275,9 @@ def _apply(
                 draft = drafts[e.msgid]
                 kept = dict.fromkeys((*terms, *words.kept(e.msgid, report.language)))
                 lost = protect.lost(e.msgid, draft.text, list(kept))
-                e = _mark(
-                    e, draft.text, Provenance(True, report.provenance, draft.score).comment(), lost
-                )
-                report.flagged += bool(lost)
+                made = Provenance(True, report.provenance, draft.score, draft.guessed)
+                e = _mark(e, draft.text, made.comment(), lost)
+                report.flagged += bool(lost or draft.guessed)
                 report.filled += 1
             entries.append(e)
         changed = tuple(entries) != item.catalog.entries

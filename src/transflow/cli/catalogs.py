@@ -20,6 +20,7 @@ from transflow.cli.common import (
     progress_bar,
     project_root,
     report,
+    shown,
 )
 from transflow.errors import TransflowError
 
@@ -165,6 +166,14 @@ def build(
     with progress_bar("building", quiet) as progress:
         written, outputs = run(config, languages, docs, progress, include, min_completion)
     report(written, "file", quiet)
+    for o in outputs:
+        for item in o.broken:
+            where = shown(config.root / item.catalog) + (f":{item.line}" if item.line else "")
+            click.echo(
+                f"transflow: {where}: warning: broken inline markup ({item.problem}); "
+                f"{item.reference} [{o.language}] was published in the source language",
+                err=True,
+            )
     below = [o for o in outputs if not o.written]
     for o in below:
         kept = "kept the previous output" if o.sha256 else "no output written"
@@ -231,15 +240,20 @@ def status(
         for draft in drafts[:show_drafts]:
             click.echo(json.dumps({"type": "draft", **asdict(draft)}, ensure_ascii=False))
     else:
-        shown = figures + sums if len({f.document for f in figures}) > 1 else figures
-        for line in _status_table(shown):
+        rows = figures + sums if len({f.document for f in figures}) > 1 else figures
+        for line in _status_table(rows):
             click.echo(line)
         if show_drafts:
             listed = min(show_drafts, len(drafts))
             click.echo(f"\nleast confident machine drafts ({listed} of {len(drafts)}):")
             for draft in drafts[:show_drafts]:
                 text = draft.msgid if len(draft.msgid) <= 60 else draft.msgid[:57] + "..."
-                click.echo(f"{draft.score:8.3f} {draft.language:5} {draft.reference:40} {text}")
+                guessed = (
+                    f"  [tags placed by guess: {' '.join(draft.guessed)}]" if draft.guessed else ""
+                )
+                click.echo(
+                    f"{draft.score:8.3f} {draft.language:5} {draft.reference:40} {text}{guessed}"
+                )
     if fail_under is not None:
         low = [f for f in figures if f.percent < fail_under]
         for item in low:

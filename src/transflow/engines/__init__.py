@@ -22,10 +22,20 @@ ENGINES: dict[str, str] = {"argos": "argos", "pseudo": "pseudo"}
 Progress = Callable[[int], None]  # called with the number of texts just finished
 
 
+# A word-alignment link of a draft: (source start, source end, target start, target end,
+# weight): a character span of the source text, one of the draft's text, and how much
+# the model attended from that target piece to that source piece (0..1).
+Link = tuple[int, int, int, int, float]
+
+
 @dataclass(frozen=True)
 class Draft:
     text: str
     score: float | None = None  # length-normalized log-probability; higher is more confident
+    # asked for with `align=True`: the model's attention as links; None when it can't say
+    alignment: tuple[Link, ...] | None = None
+    # inline-markup tags placed by a guess, not by the model (executors.translate_chunk)
+    guessed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ class Engine(ABC):
     """Translates units for one run; may hold loaded models until :meth:`close`."""
 
     name: str = ""
+    # True: the engine keeps inline-markup tags (markup.py) in place itself and is given
+    # texts with their tags; False: it is given the plain text, and the tags are placed
+    # by word alignment (executors.translate_chunk)
+    keeps_markup: bool = False
 
     def __init__(self, options: EngineOptions) -> None:
         self.options = options
@@ -59,8 +73,12 @@ class Engine(ABC):
         target: str,
         texts: Sequence[str],
         progress: Progress | None = None,
+        *,
+        align: bool = False,
     ) -> list[Draft]:
-        """One draft per text, in order."""
+        """One draft per text, in order; with `align`, drafts carry the model's word
+        alignment (:attr:`Draft.alignment`) where the engine has one. Aligning never
+        changes a draft's text or score."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release loaded models."""

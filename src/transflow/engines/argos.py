@@ -17,6 +17,11 @@ with ``length_penalty=1`` (its score is the summed log-probabilities divided by 
 output length), which is the length penalty used here. A text of several lines gets the
 token-weighted mean of its lines; through a pivot, the lower of the two legs' scores. An
 untouched (empty) text scores 0.0.
+
+Alignment (``align=True``): CTranslate2's attention (``return_attention=True``, the
+model's alignment head) as links between the character spans of source and output
+tokens, every weight of at least ``_LINK_MIN``. None through a pivot (two models' tokens
+would have to be matched up) and for a package without a SentencePiece model.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from transflow.engines import Draft, Engine, EngineOptions, Progress
+from transflow.engines import Draft, Engine, EngineOptions, Link, Progress
 from transflow.engines.argos_packages import PackageInfo, route
 from transflow.errors import TransflowError
 
@@ -45,6 +50,7 @@ class _Output:
     text: str
     score: float
     tokens: int  # output tokens, end of sentence included
+    links: tuple[Link, ...] | None = None  # offsets in the unit and in `text`
 
 
 class Tokenizer:
@@ -68,10 +74,50 @@ class Tokenizer:
             return list(self._sp.encode(text, out_type=str))
         return list(self._argos.encode(text))
 
+    @property
+    def aligns(self) -> bool:
+        """Whether tokens map to character spans (:func:`token_spans`)."""
+        return self._sp is not None
+
     def decode(self, tokens: list[str]) -> str:
         if self._sp is not None:
             return str(self._sp.decode_pieces(tokens))
         return str(self._argos.decode(tokens))
+
+
+def token_spans(pieces: Sequence[str], text: str) -> list[tuple[int, int] | None]:
+    """Where each SentencePiece piece of `text` lies in it (None: not found as written,
+    e.g. changed by the tokenizer's normalization)."""
+    spans: list[tuple[int, int] | None] = []
+    position = 0
+    for piece in pieces:
+        core = piece.replace("\u2581", " ").strip()
+        found = text.find(core, position) if core else -1
+        if found < 0 or text[position:found].strip():
+            spans.append(None)
+            continue
+        spans.append((found, found + len(core)))
+        position = found + len(core)
+    return spans
+
+
+def _links(
+    attention: Sequence[Sequence[float]],
+    source: list[tuple[int, int] | None],
+    target: list[tuple[int, int] | None],
+) -> tuple[Link, ...]:
+    links = []
+    for row, target_span in zip(attention, target, strict=False):
+        if target_span is None:
+            continue
+        for column, weight in enumerate(row[: len(source)]):
+            source_span = source[column]
+            if source_span is not None and weight >= _LINK_MIN:
+                links.append((*source_span, *target_span, round(float(weight), 4)))
+    return tuple(links)
+
+
+_LINK_MIN = 0.05
 
 
 def split_lines(text: str, units: dict[str, int]) -> list[_Line]:
@@ -120,8 +166,11 @@ class ArgosEngine(Engine):
         target: str,
         texts: Sequence[str],
         progress: Progress | None = None,
+        *,
+        align: bool = False,
     ) -> list[Draft]:
         hops = self._route(source, target)
+        align = align and len(hops) == 1
         index: dict[str, int] = {}
         layouts = [split_lines(text, index) for text in texts]
         units = list(index)
@@ -129,10 +178,13 @@ class ArgosEngine(Engine):
         outputs: list[list[_Output]] = []
         for number, pkg in enumerate(hops):
             last = number == len(hops) - 1
-            outputs.append(self._translate_units(pkg, units, waiting.done if last else None))
+            outputs.append(self._translate_units(pkg, units, waiting.done if last else None, align))
             units = [output.text for output in outputs[-1]]
         waiting.finish()
-        return [_draft(layout, outputs) for layout in layouts]
+        return [
+            _draft(layout, outputs, text if align else None)
+            for layout, text in zip(layouts, texts, strict=True)
+        ]
 
     def close(self) -> None:
         for translator in self._translators.values():
@@ -174,12 +226,14 @@ class ArgosEngine(Engine):
         pkg: PackageInfo,
         units: list[str],
         done: Callable[[list[int]], None] | None,
+        align: bool = False,
     ) -> list[_Output]:
         """All units through one package, in length-sorted batches; order kept."""
         if not units:
             return []
         tokenizer, translator = self._tokenizer(pkg), self._translator(pkg)
         tokens = [tokenizer.encode(unit) for unit in units]
+        align = align and tokenizer.aligns
         order = sorted(range(len(units)), key=lambda i: len(tokens[i]))
         prefix = [pkg.target_prefix] if pkg.target_prefix else None
         size = max(1, self.options.batch_size)
@@ -202,6 +256,7 @@ class ArgosEngine(Engine):
                     max_decoding_length=limit,
                     replace_unknowns=True,
                     return_scores=True,
+                    return_attention=align,
                     asynchronous=True,
                 )
             except RuntimeError as exc:
@@ -214,9 +269,22 @@ class ArgosEngine(Engine):
                 except RuntimeError as exc:
                     raise TransflowError(f"{pkg.describe()} failed: {exc}", pkg.path) from exc
                 hypothesis = list(result.hypotheses[0])
-                hypothesis = hypothesis[len(prefix or []) :]  # forced, maybe replaced if unknown
-                text = tokenizer.decode(hypothesis).strip()
-                outputs[i] = _Output(text, float(result.scores[0]), len(hypothesis) + 1)
+                forced = len(prefix or [])
+                hypothesis = hypothesis[forced:]  # forced, maybe replaced if unknown
+                decoded = tokenizer.decode(hypothesis)
+                text = decoded.strip()
+                links = None
+                if align:
+                    rows = list(result.attention[0])
+                    rows = rows[len(rows) - len(hypothesis) :] if forced else rows
+                    shift = len(decoded) - len(decoded.lstrip())
+                    spans = [
+                        None if s is None else (s[0] - shift, s[1] - shift)
+                        for s in token_spans(hypothesis, decoded)
+                    ]
+                    links = _links(rows, token_spans(tokens[i], units[i]), spans)
+                score = float(result.scores[0])
+                outputs[i] = _Output(text, score, len(hypothesis) + 1, links)
             if done:
                 done(chunk)
         return [outputs[i] for i in range(len(units))]
@@ -252,19 +320,30 @@ class _Waiting:
         self._report(len(self.left) - self.reported)
 
 
-def _draft(layout: list[_Line], outputs: list[list[_Output]]) -> Draft:
+def _draft(layout: list[_Line], outputs: list[list[_Output]], text: str | None) -> Draft:
+    """A text's draft from its lines' outputs; `text`: the source text, to give the
+    draft its alignment (None: no alignment)."""
     lines, scores = [], []
-    for line in layout:
+    links: list[Link] = []
+    source = target = 0  # where the line starts in the text and in the draft
+    originals = text.split("\n") if text is not None else [""] * len(layout)
+    for line, original in zip(layout, originals, strict=True):
         if line.unit is None:
             lines.append(line.lead)
         else:
-            lines.append(line.lead + outputs[-1][line.unit].text + line.trail)
+            output = outputs[-1][line.unit]
+            lines.append(line.lead + output.text + line.trail)
+            a, b = source + len(line.lead), target + len(line.lead)
+            links += [(s + a, e + a, t + b, u + b, w) for s, e, t, u, w in output.links or ()]
+        source += len(original) + 1
+        target += len(lines[-1]) + 1
     used = {line.unit for line in layout if line.unit is not None}
     for leg in outputs:
         tokens = sum(leg[unit].tokens for unit in used)
         if tokens:
             scores.append(sum(leg[unit].score * leg[unit].tokens for unit in used) / tokens)
-    return Draft("\n".join(lines), min(scores) if scores else 0.0)
+    alignment = tuple(links) if text is not None and len(outputs) == 1 else None
+    return Draft("\n".join(lines), min(scores) if scores else 0.0, alignment)
 
 
 ENGINE = ArgosEngine

@@ -42,6 +42,7 @@ def pseudo(text: str) -> str:
 
 class PseudoEngine(Engine):
     name = "pseudo"
+    keeps_markup = True  # tags are kept as they are; the text inside them is accented
 
     def provenance(self, source: str, target: str) -> str:
         return f"pseudo {VERSION}"
@@ -52,6 +53,8 @@ class PseudoEngine(Engine):
         target: str,
         texts: Sequence[str],
         progress: Progress | None = None,
+        *,
+        align: bool = False,
     ) -> list[Draft]:
         drafts = [Draft(pseudo(text)) for text in texts]
         if progress:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from transflow import protect
 from transflow.engines import Draft, Engine
-from transflow.executors import Executor
+from transflow.executors import Executor, translate_chunk
 from transflow.memory import Memory
 
 CHUNK = 256  # units per memory commit
@@ -25,17 +24,10 @@ class LocalExecutor(Executor):
         progress: Callable[[int], None],
         done: dict[str, Draft],
     ) -> None:
-        """Each text is cut at its placeholders and markup (:func:`protect.pieces`); the
-        pieces go to the engine, and their drafts are joined back in place."""
+        """Chunk after chunk through :func:`translate_chunk`."""
         for i in range(0, len(texts), CHUNK):
             chunk = texts[i : i + CHUNK]
-            cut = {text: protect.pieces(text) for text in chunk}
-            wanted = list(dict.fromkeys(p for ps in cut.values() for p, ok in ps if ok))
-            drafts = dict(zip(wanted, engine.translate(*pair, wanted), strict=True))
-            for text, parts in cut.items():
-                scores = [s for p, ok in parts if ok and (s := drafts[p].score) is not None]
-                joined = "".join(drafts[p].text if ok else p for p, ok in parts)
-                done[text] = Draft(joined, min(scores) if scores else None)
+            done.update(translate_chunk(engine, pair, chunk))
             memory.put(engine.name, provenance, pair, ((t, done[t]) for t in chunk))
             progress(len(chunk))
 
