@@ -116,6 +116,8 @@ _LINE_REFERENCE = re.compile(r"(.+):([0-9]+)", re.DOTALL)
 
 def _flags(entry: Entry) -> tuple[list[str], bool]:
     """The flags msgcat keeps, in its order, and whether strings are wrapped."""
+    if not entry.flags:
+        return [], True
     formats: dict[str, str] = {}
     ranges: list[str] = []
     do_wrap = True
@@ -130,11 +132,12 @@ def _flags(entry: Entry) -> tuple[list[str], bool]:
         elif flag in ("wrap", "no-wrap"):
             do_wrap = flag == "wrap"
     flags = ["fuzzy"] if entry.fuzzy and entry.msgstr else []
-    flags += [
-        f"{formats[lang]}{lang}-format"
-        for lang in _FORMATS
-        if lang in formats and formats[lang] != "impossible-"
-    ]
+    if formats:
+        flags += [
+            f"{formats[lang]}{lang}-format"
+            for lang in _FORMATS
+            if lang in formats and formats[lang] != "impossible-"
+        ]
     flags += ranges + ([] if do_wrap else ["no-wrap"])
     return flags, do_wrap
 
@@ -246,7 +249,16 @@ def _same_msgid_lines(entry: Entry, other: Entry) -> bool:
     singular = entry.msgid_plural is None and other.msgid_plural is None
     if not singular or entry.obsolete or other.obsolete or entry.msgid != other.msgid:
         return False
-    return _flags(entry)[1] == _flags(other)[1]
+    return _wraps(entry) == _wraps(other)
+
+
+def _wraps(entry: Entry) -> bool:
+    """Whether `entry`'s strings are wrapped (:func:`_flags`): the last of its wrap and
+    no-wrap flags says, and none means they are."""
+    for flag in reversed(entry.flags):
+        if flag in ("wrap", "no-wrap"):
+            return flag == "wrap"
+    return True
 
 
 _MSGID = b'msgid "'
