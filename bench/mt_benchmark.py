@@ -631,7 +631,7 @@ class PerUnit:
 
 # (label, file suffix, function, depth); "rest" rows are computed from their parent
 PROFILE_TREE: list[tuple[str, str, str, int]] = [
-    ("`transflow.translate.translate()`", "transflow/translate.py", "translate", 0),
+    ("`transflow.jobs.translate.translate()`", "transflow/jobs/translate.py", "translate", 0),
     ("catalog update (the extract step)", "transflow/project.py", "update_catalogs", 1),
     ("package route + provenance", "transflow/engines/argos.py", "provenance", 1),
     ("translation memory: open", "transflow/memory.py", "__init__", 1),
@@ -643,7 +643,7 @@ PROFILE_TREE: list[tuple[str, str, str, int]] = [
     ("ctranslate2 translate_batch", "~", "<built-in method ctranslate2._ext.translate_batch>", 2),
     ("SentencePiece decode", "transflow/engines/argos.py", "decode", 2),
     ("translation memory: writes (Memory.put)", "transflow/memory.py", "put", 1),
-    ("filling the entries (_apply)", "transflow/translate.py", "_apply", 1),
+    ("filling the entries (_apply)", "transflow/jobs/translate.py", "_apply", 1),
     ("catalog writes", "transflow/project.py", "write_catalogs", 1),
 ]
 
@@ -671,7 +671,7 @@ def profile_cli(bench: Bench, project: Project) -> tuple[float, list[tuple[str, 
             label, secs, children = parents.pop()
             breakdown.append((f"rest of {label}", secs - children, len(parents) + 1))
 
-    top = cumulative("transflow/translate.py", "translate")
+    top = cumulative("transflow/jobs/translate.py", "translate")
     breakdown.append(("process start, imports, CLI (outside translate())", profiled - top, 0))
     for i, (label, suffix, func, depth) in enumerate(PROFILE_TREE):
         close_to(depth)

@@ -217,7 +217,7 @@ def test_update_after_the_source_changes(project: Path) -> None:
 
 def test_outdated_ignores_another_editors_wrapping(project: Path) -> None:
     from transflow.config import load
-    from transflow.extract import outdated
+    from transflow.jobs.extract import outdated
 
     cli(project, "extract")
     path = project / "locales" / "az" / f"{DOC}.po"

@@ -16,7 +16,7 @@ from tf_helpers import DATA, cli, make_project, msgcat, msgfmt_check
 from transflow.config import load as load_config
 from transflow.errors import TransflowError
 from transflow.glossary import Glossary, Term, load, present, read
-from transflow.qa import check_project
+from transflow.jobs.check import check as check_project
 
 DOC = "azerbaijan-pak-support"
 LANGS = ("az", "ur", "ru")

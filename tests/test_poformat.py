@@ -57,12 +57,8 @@ def line_breaker(request: pytest.FixtureRequest) -> Iterator[str]:
         pytest.skip("libunistring is not installed")
     saved = linebreak._breaker
     linebreak._breaker = native if request.param == "libunistring" else linebreak._port
-    poformat._wrapped.cache_clear()
-    poformat._block.cache_clear()
     yield request.param
     linebreak._breaker = saved
-    poformat._wrapped.cache_clear()
-    poformat._block.cache_clear()
 
 
 def run_msgcat(text: str) -> str:
@@ -461,3 +457,31 @@ polib_entry = st.builds(
 @given(st.lists(polib_entry, min_size=1, max_size=20))
 def test_random_entries_round_trip_through_polib(entries: list[Entry]) -> None:
     assert_round_trip(Catalog(header=HEADER, entries=unique(entries)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(plural_entry | entry, min_size=3, max_size=30), st.data())
+def test_printer_shares_work_and_prints_what_format_catalog_prints(
+    entries: list[Entry], data: st.DataObject
+) -> None:
+    """A catalog printed after its template (the blocks it has as the template has them,
+    and msgid lines, taken from the template's) is what format_catalog prints: every kind
+    of entry (plural, obsolete, no-wrap, long msgids) against the template's."""
+    template = Catalog(header=HEADER, entries=unique(entries))
+    changed = []
+    for e in template.entries:
+        how = data.draw(st.sampled_from(["same", "equal", "translated", "no-wrap", "obsolete"]))
+        if how == "equal":
+            e = e.with_(line=7)  # equal, not the same object
+        elif how == "translated":
+            e = e.with_(msgstr=e.msgid.upper() + " x", translator_comments=('msgid "a"',))
+        elif how == "no-wrap":
+            e = e.with_(flags=(*e.flags, "no-wrap"))
+        elif how == "obsolete":
+            e = e.with_(obsolete=not e.obsolete, msgstr=e.msgstr or "y")
+        changed.append(e)
+    catalog = Catalog(header=(*HEADER, ("X-A", "b")), entries=tuple(changed))
+    printer = poformat.Printer()
+    assert printer.print(template, template=True) == format_catalog(template).encode()
+    assert printer.print(catalog) == format_catalog(catalog).encode()
+    assert poformat.encoded(catalog) == format_catalog(catalog).encode()

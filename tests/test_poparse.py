@@ -163,7 +163,7 @@ def test_only_newline_ends_a_line() -> None:
 
 
 def _careful(text: str) -> Catalog:
-    return poparse._catalog(poparse._careful(text, "x.po"), "x.po")
+    return poparse.checked(poparse._careful(text, "x.po"), "x.po")
 
 
 @settings(max_examples=40, deadline=None)
@@ -177,7 +177,7 @@ def test_fast_reader_reads_what_the_careful_one_reads(seed: int, data: st.DataOb
     text = format_catalog(Catalog(header=HEADER, entries=tuple(entries.values())))
     fast = poparse._fast(text)
     assert fast is not None
-    assert poparse._catalog(fast, "x.po") == _careful(text)
+    assert poparse.checked(fast, "x.po") == _careful(text)
     assert [e.line for e in fast] == [e.line for e in poparse._careful(text, "x.po")]
     lines = text.split("\n")
     for _ in range(5):
@@ -207,7 +207,7 @@ def test_fast_reader_reads_what_the_careful_one_reads(seed: int, data: st.DataOb
 
 def _raises(entries: list[Entry]) -> bool:
     try:
-        poparse._catalog(entries, "x.po")
+        poparse.checked(entries, "x.po")
     except TransflowError:
         return True
     return False
@@ -234,3 +234,47 @@ def test_without_untranslated_entries_a_catalog_reads_as_the_rest(seed: int) -> 
         kept = [e for e in whole.entries if e.msgstr]
         assert (some.header, some.entries) == (whole.header, tuple(kept))
         assert [e.line for e in some.entries] == [e.line for e in kept]
+
+
+def test_a_large_catalog_read_in_pieces_is_read_as_whole(tmp_path: Path) -> None:
+    """catalog.parse_bytes reads a large UTF-8 file a piece at a time (so that its text is
+    never held whole): the same entries and lines as a read of the whole text, the same
+    errors at the same lines, and any other file (CRLF, another charset, a layout the
+    fast reader does not take) read whole."""
+    from transflow import catalog
+
+    rnd = random.Random(9)
+    entries = {e.key: e for e in (random_entry(rnd, n) for n in range(9000))}
+    text = format_catalog(Catalog(header=HEADER, entries=tuple(entries.values())))
+    raw = text.encode("utf-8")
+    assert len(raw) > 3 * catalog._PIECE  # several pieces
+    path = tmp_path / "big.po"
+    whole = catalog.parse(text, path)
+    read = catalog.parse_bytes(raw, path)
+    assert read == whole
+    assert [e.line for e in read.entries] == [e.line for e in whole.entries]
+    assert [e.line for e in read.entries][-1] > 50_000
+    path.write_bytes(raw)
+    assert catalog.read(path, untranslated=False) == catalog.parse(text, path, False)
+    last = whole.entries[-1]
+    twice = text + "\n" + format_catalog(Catalog(entries=(last,)))
+    errors = []
+    for reader in (
+        lambda: catalog.parse(twice, path),
+        lambda: catalog.parse_bytes(twice.encode(), path),
+    ):
+        with pytest.raises(TransflowError) as caught:
+            reader()
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "duplicate entry" in errors[0]
+    for other in (text.replace("\n", "\r\n"), text.replace("charset=UTF-8", "charset=ISO-8859-1")):
+        data = (
+            other.encode("utf-8", "replace")
+            if "\r" in other
+            else other.encode("latin-1", "replace")
+        )
+        assert catalog.parse_bytes(data, path) == catalog.parse(catalog.decode(data, path), path)
+    bad = raw[: len(raw) // 2] + b"\xff" + raw[len(raw) // 2 :]
+    with pytest.raises(TransflowError, match="not UTF-8") as caught:
+        catalog.parse_bytes(bad, path)
+    assert caught.value.line == raw[: len(raw) // 2].count(b"\n") + 1

@@ -118,7 +118,7 @@ def test_the_first_rate_shown_is_measured_from_the_start(
     shows no rate until units are done."""
     from transflow.cli import translate as cli_translate
     from transflow.config import load
-    from transflow.translate import translate
+    from transflow.jobs.translate import translate
 
     calls: list[tuple[str, int, int]] = []
     root = _project(tmp_path, 300)

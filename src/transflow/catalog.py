@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,14 +106,26 @@ def header_fields(
     return tuple(fields)
 
 
-def creation_date(entries: Sequence[Entry], old: str | None, path: Path, date: str) -> str:
-    """The POT-Creation-Date of a template made of `entries`: the one in the file's text
+def creation_date(entries: Sequence[Entry], old: bytes | None, path: Path, date: str) -> str:
+    """The POT-Creation-Date of a template made of `entries`: the one in the file's bytes
     `old` when that file holds the same units (texts, positions, kinds, in order), else
-    `date`. A file that cannot be read is replaced, so it gets `date`."""
+    `date`. A file that cannot be read is replaced, so it gets `date`. The file is read an
+    entry at a time and only as far as its first unit that differs (where there is one,
+    it is usually near the top, and nothing is kept of it)."""
     if old is None:
         return date
+    from transflow import poparse
+
     try:
-        before = parse(old, path)
+        if len(old) > _PIECE:
+            return _same_units_date(pieces(old), entries, path) or date
+        return _same_units_date(poparse.entries(decode(old, path)), entries, path) or date
+    except (poparse.Unusual, UnicodeDecodeError):
+        pass  # not the usual layout: read whole, as any catalog
+    except TransflowError:
+        return date
+    try:
+        before = parse_bytes(old, path)
     except TransflowError:
         return date
     kept = before.header_value("POT-Creation-Date")
@@ -122,12 +134,37 @@ def creation_date(entries: Sequence[Entry], old: str | None, path: Path, date: s
     return kept
 
 
+def _same_units_date(found: Iterator[Entry], entries: Sequence[Entry], path: Path) -> str | None:
+    """The POT-Creation-Date of the file whose entries are `found`, if they are units as
+    `entries` (and the file passes what :func:`parse` checks); None otherwise."""
+    from transflow import poparse
+
+    header: Entry | None = None
+    wanted = iter(entries)
+    for entry in found:
+        if header is None and entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+            header = entry
+            continue
+        poparse.check_entry(entry, path)
+        unit = next(wanted, None)
+        if unit is None or _unit(unit) != _unit(entry):
+            return None
+    if next(wanted, None) is not None or header is None:
+        return None
+    for line in header.msgstr.split("\n"):  # the header's fields, as parse reads them
+        name, colon, value = line.partition(":")
+        if colon and name.strip() == "POT-Creation-Date":
+            return value.strip() or None
+    return None
+
+
 def _units(entries: Sequence[Entry]) -> list[tuple[str | None, str, tuple[str, ...], str]]:
     """What a template says of each unit, as it reads back from the file."""
-    return [
-        (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
-        for e in entries
-    ]
+    return [_unit(e) for e in entries]
+
+
+def _unit(e: Entry) -> tuple[str | None, str, tuple[str, ...], str]:
+    return (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
 
 
 def revised(found: Catalog, date: str) -> Catalog:
@@ -179,7 +216,7 @@ def read_text(path: Path) -> str:
 
 def decode(raw: bytes, path: Path) -> str:
     """:func:`read_text` for the bytes `raw` read from `path`."""
-    charset = _charset(raw.decode("latin-1"))
+    charset = _raw_charset(raw)
     try:
         return raw.decode(charset)
     except UnicodeDecodeError as exc:
@@ -189,6 +226,18 @@ def decode(raw: bytes, path: Path) -> str:
 
 
 _CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)")
+
+
+def _raw_charset(raw: bytes) -> str:
+    """:func:`_charset` of the bytes of a file, read as Latin-1 (only ASCII counts): its
+    first 64 KB, and all of it only when they name none."""
+    head = raw[:_HEAD].decode("latin-1")
+    if len(raw) <= _HEAD or _CHARSET.search(head):
+        return _charset(head)
+    return _charset(raw.decode("latin-1"))
+
+
+_HEAD = 64 * 1024
 
 
 def _charset(text: str) -> str:
@@ -208,7 +257,50 @@ def _charset(text: str) -> str:
 def read(path: Path, untranslated: bool = True) -> Catalog:
     """Parse a PO/POT file; a malformed one is a :class:`TransflowError` naming path:line.
     `untranslated`: see :func:`transflow.poparse.parse`."""
-    return parse(read_text(path), path, untranslated)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    return parse_bytes(raw, path, untranslated)
+
+
+_PIECE = 1 << 20  # bytes: a larger catalog is decoded and read a piece at a time
+
+
+def parse_bytes(raw: bytes, path: Path, untranslated: bool = True) -> Catalog:
+    """:func:`parse` of :func:`decode`'s text, without that text: a large UTF-8 catalog in
+    the usual layout (:mod:`transflow.poparse`'s fast reader) is decoded and read a piece
+    of whole entries at a time, so that it is never held as bytes and as text (in Python,
+    up to four bytes a character) at once. Any other is decoded and read whole, errors and
+    all."""
+    from transflow import poparse
+
+    if len(raw) > _PIECE:
+        try:
+            return poparse.checked(list(pieces(raw, untranslated)), path)
+        except (poparse.Unusual, UnicodeDecodeError):
+            pass
+    return parse(decode(raw, path), path, untranslated)
+
+
+def pieces(raw: bytes, untranslated: bool = True) -> Iterator[Entry]:
+    """The entries of the UTF-8 catalog `raw` as the fast reader reads them, a piece of
+    about :data:`_PIECE` bytes at a time (entries in the usual layout hold no blank line,
+    so a piece ends at one). Raises :class:`transflow.poparse.Unusual` for a file in
+    another charset, with CRLF line ends (a first line that ends in one), or in another
+    layout, and UnicodeDecodeError for bytes that are not UTF-8 (then the whole file is
+    read, which names the line)."""
+    from transflow import poparse
+
+    if raw[: raw.find(b"\n") + 1].endswith(b"\r\n") or _raw_charset(raw) != "utf-8":
+        raise poparse.Unusual
+    start, line = 0, 1
+    while start < len(raw):
+        cut = raw.find(b"\n\n", start + _PIECE)
+        end = len(raw) if cut < 0 else cut + 2
+        yield from poparse.entries(raw[start:end].decode("utf-8"), untranslated, line, False)
+        line += raw.count(b"\n", start, end)
+        start = end
 
 
 def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:
@@ -228,22 +320,24 @@ def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:
     return Catalog(header, found.header_comments, found.header_fuzzy, found.entries)
 
 
-def parse_header(text: str, path: Path) -> Catalog:
-    """Only the header of the catalog in `text`: what a template keeps when it is made
-    anew from its document. Read from the first entry alone when that is the header."""
-    first = text.split("\n\n", 1)[0]
+def parse_header(raw: bytes, path: Path) -> Catalog:
+    """Only the header of the catalog in the bytes `raw`: what a template keeps when it is
+    made anew from its document. Read from the first entry alone when that is the header;
+    the rest is only checked to be in the file's charset, a piece at a time."""
+    charset = _raw_charset(raw)
+    decoder = codecs.getincrementaldecoder(charset)()
+    try:
+        for start in range(0, len(raw), _PIECE):
+            decoder.decode(raw[start : start + _PIECE], start + _PIECE >= len(raw))
+    except UnicodeDecodeError:
+        decode(raw, path)  # raises the error that names the line
+        raise
+    cut = raw.find(b"\n\n")
+    first = (raw if cut < 0 else raw[:cut]).decode(charset)
     try:
         found = parse(first, path)
     except TransflowError:
-        found = parse(text, path)  # not the usual layout: the whole file, errors and all
+        found = parse_bytes(raw, path)  # not the usual layout: the whole file, errors and all
     if not found.header and not found.header_comments:
-        found = parse(text, path)
+        found = parse_bytes(raw, path)
     return Catalog(found.header, found.header_comments, found.header_fuzzy)
-
-
-def render_all(catalogs: Sequence[Catalog]) -> list[str]:
-    """The PO text of each catalog, as msgcat prints it (:mod:`transflow.poformat`), on two
-    CPUs where there are two and the work is large."""
-    from transflow.poformat import format_catalogs
-
-    return format_catalogs(catalogs)

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from transflow.errors import TransflowError
 
@@ -188,6 +189,32 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+class Seen(NamedTuple):
+    """What a file held, known by its size and SHA-256 rather than kept: a job that reads
+    large catalogs holds their entries, not their texts as well."""
+
+    size: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> Seen:
+        import hashlib
+
+        return cls(len(data), hashlib.sha256(data).digest())
+
+
+def seen(path: Path) -> Seen | None:
+    """What `path` holds now (None: no file), read a block at a time."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            return Seen(size, hashlib.file_digest(handle, "sha256").digest())
+    except FileNotFoundError:
+        return None
+
+
 def settled(path: Path, data: bytes | None) -> bytes | None:
     """`path`'s bytes once they stop changing: an editor saving in place (truncate, then
     write) may be half-way through when we look."""
@@ -244,10 +271,15 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def replace_merged(
-    path: Path, old: bytes | None, ours: bytes, remerge: Callable[[bytes], bytes], root: Path
+    path: Path,
+    old: bytes | Seen | None,
+    ours: bytes,
+    remerge: Callable[[bytes], bytes],
+    root: Path,
 ) -> bytes | None:
-    """Write `ours` to `path`, which held `old` when it was read, without losing a save
-    made since by someone else (a person in an editor, who takes no lock).
+    """Write `ours` to `path`, which held `old` when it was read (the bytes, or what
+    :class:`Seen` of them), without losing a save made since by someone else (a person in
+    an editor, who takes no lock).
 
     Whenever the file is found other than expected, before or at the very moment of the
     replacement, ``remerge(found)`` makes the bytes to write instead (:mod:`reconcile`).
@@ -262,15 +294,16 @@ def replace_merged(
     path.parent.mkdir(parents=True, exist_ok=True)
     if os.stat(temporary).st_dev != os.stat(path.parent).st_dev:
         temporary = path.parent  # a rename cannot cross file systems
-    on_disk = old  # what `path` holds, as far as we know
+    on_disk = Seen.of(old) if isinstance(old, bytes) else old  # what `path` holds, we know
+    mine = Seen.of(ours)
     for _ in range(100):
-        current = _read(path)
-        if current != on_disk:
-            current = settled(path, current)
+        if seen(path) != on_disk:
+            current = settled(path, _read(path))
             if current is not None:
                 ours = remerge(current)
-            on_disk = current
-        if ours == on_disk:
+                mine = Seen.of(ours)
+            on_disk = None if current is None else Seen.of(current)
+        if mine == on_disk:
             return None
         fd, tmp = _temporary(temporary, path.name)
         try:
@@ -290,19 +323,19 @@ def replace_merged(
                     os.replace(tmp, path)
                 return ours
             os.chmod(tmp, path.stat().st_mode & 0o777)
-            if _read(path) != on_disk:  # saved while we merged and wrote: merge that first
+            if seen(path) != on_disk:  # saved while we merged and wrote: merge that first
                 continue
             if not _exchange(tmp, path):
                 os.replace(tmp, path)
                 return ours
-            if _read(tmp) == on_disk:
+            if seen(tmp) == on_disk:
                 return ours
             # someone saved at that very moment, and their file is now `tmp`: put it back
             # at once (and a save made between the two swaps, the newer one), then merge
             _exchange(tmp, path)
-            if _read(tmp) != ours:
+            if seen(tmp) != mine:
                 _exchange(tmp, path)
-            on_disk = ours  # not what `path` holds now: the next round merges it
+            on_disk = mine  # not what `path` holds now: the next round merges it
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

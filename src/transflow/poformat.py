@@ -20,15 +20,13 @@ format flag (only matters for directives that contain a space, such as ``% d``).
 
 from __future__ import annotations
 
-import functools
+import io
 import re
-from collections.abc import Sequence
 
 from transflow.linebreak import breaks
 from transflow.model import Catalog, Entry
-from transflow.parallel import map_split
 
-__all__ = ["PAGE_WIDTH", "format_catalog", "format_catalogs"]
+__all__ = ["PAGE_WIDTH", "Printer", "encoded", "format_catalog"]
 
 PAGE_WIDTH = 79
 
@@ -60,7 +58,6 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, do_wrap: bool) -> 
     out += _wrapped(prefix, name, value, do_wrap)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ...]:
     """write-po.c wrap(): `name "value"` in lines of at most PAGE_WIDTH columns."""
     # Columns count from the first column after the opening quote of a continuation line.
@@ -110,12 +107,17 @@ def _reference(ref: str) -> str:
     """A reference as msgcat writes it back: no leading ./, line number without zeros."""
     while ref.startswith("./"):
         ref = ref[2:]
-    match = re.fullmatch(r"(.+):([0-9]+)", ref, re.DOTALL)
+    match = _LINE_REFERENCE.fullmatch(ref)
     return f"{match[1]}:{int(match[2])}" if match else ref
+
+
+_LINE_REFERENCE = re.compile(r"(.+):([0-9]+)", re.DOTALL)
 
 
 def _flags(entry: Entry) -> tuple[list[str], bool]:
     """The flags msgcat keeps, in its order, and whether strings are wrapped."""
+    if not entry.flags:
+        return [], True
     formats: dict[str, str] = {}
     ranges: list[str] = []
     do_wrap = True
@@ -130,11 +132,12 @@ def _flags(entry: Entry) -> tuple[list[str], bool]:
         elif flag in ("wrap", "no-wrap"):
             do_wrap = flag == "wrap"
     flags = ["fuzzy"] if entry.fuzzy and entry.msgstr else []
-    flags += [
-        f"{formats[lang]}{lang}-format"
-        for lang in _FORMATS
-        if lang in formats and formats[lang] != "impossible-"
-    ]
+    if formats:
+        flags += [
+            f"{formats[lang]}{lang}-format"
+            for lang in _FORMATS
+            if lang in formats and formats[lang] != "impossible-"
+        ]
     flags += ranges + ([] if do_wrap else ["no-wrap"])
     return flags, do_wrap
 
@@ -147,7 +150,9 @@ def _comment_lines(out: list[str], mark: str, comments: tuple[str, ...]) -> None
             out.append(f"{mark} {line}" if line else mark)
 
 
-def _entry(out: list[str], entry: Entry) -> None:
+def _entry(out: list[str], entry: Entry, msgid_lines: bool = True) -> int:
+    """`entry`'s lines, added to `out` (its msgid's only with `msgid_lines`); returns where
+    in `out` its msgid's lines are."""
     obsolete = entry.obsolete
     _comment_lines(out, "#", entry.translator_comments)
     _comment_lines(out, "#.", entry.extracted_comments)
@@ -177,13 +182,16 @@ def _entry(out: list[str], entry: Entry) -> None:
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
         _wrap(out, prefix, "msgctxt", entry.msgctxt, do_wrap)
-    _wrap(out, prefix, "msgid", entry.msgid, do_wrap)
+    msgid = len(out)
+    if msgid_lines:
+        _wrap(out, prefix, "msgid", entry.msgid, do_wrap)
     if entry.msgid_plural is None:
         _wrap(out, prefix, "msgstr", entry.msgstr, do_wrap)
-        return
+        return msgid
     _wrap(out, prefix, "msgid_plural", entry.msgid_plural, do_wrap)
     for number, form in enumerate((entry.msgstr, *entry.msgstr_plural)):
         _wrap(out, prefix, f"msgstr[{number}]", form, do_wrap)
+    return msgid
 
 
 def format_catalog(catalog: Catalog) -> str:
@@ -193,24 +201,81 @@ def format_catalog(catalog: Catalog) -> str:
     return "\n".join(map(_block, _written(catalog)))
 
 
-def format_catalogs(catalogs: Sequence[Catalog]) -> list[str]:
-    """:func:`format_catalog` of each; large ones are shared out between two processes
-    (:mod:`transflow.parallel`), each printing one half of every catalog, so that a
-    template and its catalogs still share the work on the entries they have in common."""
-    lists = [_written(catalog) for catalog in catalogs]
-    if sum(map(len, lists)) < _SPLIT_ABOVE:
-        return ["\n".join(map(_block, entries)) for entries in lists]
-    halves = [[e[: len(e) // 2] for e in lists], [e[len(e) // 2 :] for e in lists]]
-    printed = [texts for part in map_split(_print, halves) for texts in part]
-    return ["\n".join(filter(None, pair)) for pair in zip(*printed, strict=True)]
+class Printer:
+    """Prints a document's template, then its catalogs, as UTF-8 (:func:`format_catalog`'s
+    text), doing once the work they share: a catalog entry as the template has it (every
+    entry of a fresh catalog, a new unit's) reuses the template's block, and one with the
+    same msgid its msgid lines, which cost the most (line breaking). What it keeps is the
+    template's bytes, a block each; a catalog is made a block at a time, so that its
+    text is never held whole as well as its bytes."""
+
+    def __init__(self) -> None:
+        self._entries: list[Entry] = []
+        self._blocks: list[bytes] = []
+
+    def print(self, catalog: Catalog, template: bool = False) -> bytes:
+        """The bytes of `catalog`; a `template`'s are kept, for the catalogs after it."""
+        entries = _written(catalog)
+        known, blocks = self._entries, self._blocks
+        kept: list[bytes] = []
+        out = io.BytesIO()
+        for number, entry in enumerate(entries):
+            if number:
+                out.write(b"\n")
+            block = None
+            if number < len(known):
+                same = known[number]
+                if entry is same or entry == same:
+                    block = blocks[number]
+                elif _same_msgid_lines(entry, same):
+                    block = _block_with(entry, blocks[number])
+            if block is None:
+                block = _block(entry).encode("utf-8")
+            out.write(block)
+            if template:
+                kept.append(block)
+        if template:
+            self._entries, self._blocks = entries, kept
+        return out.getvalue()
 
 
-_SPLIT_ABOVE = 2000  # entries: below, a second process costs more than it saves
+def encoded(catalog: Catalog) -> bytes:
+    """:func:`format_catalog` as UTF-8."""
+    return Printer().print(catalog)
 
 
-def _print(jobs: Sequence[Sequence[Sequence[Entry]]]) -> list[list[str]]:
-    """For each job (a part of every catalog), the text of each part."""
-    return [["\n".join(map(_block, entries)) for entries in job] for job in jobs]
+def _same_msgid_lines(entry: Entry, other: Entry) -> bool:
+    """Whether `entry`'s msgid is written in the same lines as `other`'s (a template's)."""
+    singular = entry.msgid_plural is None and other.msgid_plural is None
+    if not singular or entry.obsolete or other.obsolete or entry.msgid != other.msgid:
+        return False
+    return _wraps(entry) == _wraps(other)
+
+
+def _wraps(entry: Entry) -> bool:
+    """Whether `entry`'s strings are wrapped (:func:`_flags`): the last of its wrap and
+    no-wrap flags says, and none means they are."""
+    for flag in reversed(entry.flags):
+        if flag in ("wrap", "no-wrap"):
+            return flag == "wrap"
+    return True
+
+
+_MSGID = b'msgid "'
+
+
+def _block_with(entry: Entry, template: bytes) -> bytes:
+    """`entry`'s block, its msgid lines taken from the block `template` of an entry whose
+    msgid is written alike (:func:`_same_msgid_lines`). Only the keyword line of the msgid
+    starts with ``msgid "`` (other lines start with ``"`` or ``#``), and only a msgstr
+    or msgid_plural keyword line ends the msgid's lines."""
+    start = 0 if template.startswith(_MSGID) else template.rfind(b"\n" + _MSGID) + 1
+    end = template.index(b"\nmsg", start) + 1
+    out: list[str] = []
+    msgid = _entry(out, entry, msgid_lines=False)
+    head = "".join(line + "\n" for line in out[:msgid])
+    tail = "".join(line + "\n" for line in out[msgid:])
+    return head.encode("utf-8") + template[start:end] + tail.encode("utf-8")
 
 
 def _written(catalog: Catalog) -> list[Entry]:
@@ -225,9 +290,8 @@ def _written(catalog: Catalog) -> list[Entry]:
     return entries
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _block(entry: Entry) -> str:
-    """One entry's lines. Cached: a template and its catalogs share most entries."""
+    """One entry's lines."""
     out: list[str] = []
     _entry(out, entry)
     return "".join(line + "\n" for line in out)

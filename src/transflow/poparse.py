@@ -17,6 +17,7 @@ strings (``c-format``...), the header's fields and its plural expression.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from transflow.errors import TransflowError
@@ -72,7 +73,7 @@ def parse(
         entries = careful(text, path, charset)
         if not untranslated:
             entries = [e for e in entries if e.msgstr]
-    return _catalog(entries, path)
+    return checked(entries, path)
 
 
 def _careful(text: str, path: Path | str) -> list[Entry]:
@@ -80,18 +81,38 @@ def _careful(text: str, path: Path | str) -> list[Entry]:
     return careful(text, path)
 
 
+class Unusual(Exception):
+    """The fast reader met a layout it does not read (:func:`entries`)."""
+
+
 def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
     """Entry by entry, for the usual layout; None if `text` has any other. Without
     `untranslated`, entries with an empty msgstr are passed over."""
-    text = crlf_to_lf(text)
+    try:
+        return list(entries(text, untranslated))
+    except Unusual:
+        return None
+
+
+def entries(
+    text: str, untranslated: bool = True, line: int = 1, whole: bool = True
+) -> Iterator[Entry]:
+    """The entries of `text` one at a time as the fast reader reads them (the header's
+    too, and unchecked: see :func:`checked`), for a reader that may stop early or read a
+    file a piece at a time (not `whole`: `text` then starts at `line` of its file, whose
+    first line does not end in CRLF); raises :class:`Unusual` where the layout is not the
+    usual one."""
+    if whole:
+        text = crlf_to_lf(text)
     if not text.endswith("\n"):
         text += "\n"
-    entries: list[Entry] = []
-    pos, line, end = 0, 1, len(text)
+    pos, end = 0, len(text)
     while pos < end:
         match = _ENTRY.match(text, pos) or _OBSOLETE.match(text, pos)
         if match is None:
-            return None if text[pos:].strip("\n") else entries
+            if text[pos:].strip("\n"):
+                raise Unusual
+            return
         obsolete = match.re is _OBSOLETE
         comments, previous, ctxt, ctxt_more, msgid, msgid_more, msgstr, msgstr_more = match.groups()
         if not (untranslated or msgstr or msgstr_more) and (not previous or _previous(previous)):
@@ -114,7 +135,7 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
                 translator.append(comment[2:] if kind == "# " else comment[1:])
         old = _previous(previous) if previous else {}
         if old is None:
-            return None
+            raise Unusual
         cut, split = (4, '"\n#~ "') if obsolete else (1, '"\n"')
         if msgid_more:
             msgid += "".join(msgid_more[cut:-2].split(split))
@@ -125,7 +146,7 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
         msgid_start = match.start(5)
         line += text.count("\n", pos, msgid_start)
         pos = match.end()
-        entries.append(
+        yield (
             Entry(
                 _unescape(msgid),
                 _unescape(msgstr),
@@ -144,7 +165,6 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
             )
         )
         line += text.count("\n", msgid_start, pos)
-    return entries
 
 
 def _previous(block: str) -> dict[str, str] | None:
@@ -168,7 +188,9 @@ def _previous(block: str) -> dict[str, str] | None:
     return {name: _unescape(value) for name, value in old.items()}
 
 
-def _catalog(found: list[Entry], path: Path | str) -> Catalog:
+def checked(found: list[Entry], path: Path | str) -> Catalog:
+    """The catalog of the entries `found` in the file `path`, the header apart, checked as
+    ``msgfmt --check`` checks it (see the module's doc)."""
     header: tuple[tuple[str, str], ...] = ()
     header_comments: tuple[str, ...] = ()
     header_fuzzy = False
@@ -206,6 +228,12 @@ def _catalog(found: list[Entry], path: Path | str) -> Catalog:
                     entry.line,
                 )
     return Catalog(header, header_comments, header_fuzzy, tuple(entries))
+
+
+def check_entry(entry: Entry, path: Path | str) -> None:
+    """What :func:`parse` checks in one entry alone (not duplicates, not plural forms)."""
+    if not (entry.obsolete or entry.fuzzy or not entry.msgstr or not entry.msgid):
+        _check_line_breaks(entry, path)
 
 
 def _check_line_breaks(entry: Entry, path: Path | str) -> None:

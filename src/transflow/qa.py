@@ -66,7 +66,6 @@ from transflow.patterns import (
 )
 
 if TYPE_CHECKING:
-    from transflow.config import Config
     from transflow.glossary import Glossary
 
 Issue = tuple[str, str, str]  # (check, severity, message)
@@ -395,24 +394,4 @@ def check_catalog(
         issues = check_entry(entry.msgid, entry.msgstr, language, terms, glossary, disabled)
         for check, severity, message in issues:
             findings.append(Finding(check, severity, *where, message))
-    return findings
-
-
-def check_project(
-    config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
-) -> list[Finding]:
-    """Findings for the catalogs of every document (or of `only`) in each language, read
-    from disk; a missing catalog is a TransflowError."""
-    from transflow import glossary, project
-
-    terms = config.translate.do_not_translate
-    words = glossary.load(config)
-    findings: list[Finding] = []
-    langs = project.languages_of(config, languages)
-    for doc in project.documents(config, only):
-        for lang in langs:
-            path, found = project.catalog_of(config, doc, lang)
-            findings += check_catalog(
-                doc.name, lang, path, found, terms, words, config.check_disable
-            )
     return findings

@@ -13,18 +13,15 @@ and the words are the Unicode (UAX #29) word segments holding a letter or a digi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from uniseg.wordbreak import words as _segments  # type: ignore[import-untyped]
 
-from transflow.errors import TransflowError
 from transflow.model import Catalog, Provenance, Status, status_of
 
 if TYPE_CHECKING:
-    from transflow.config import Config
+    pass
 
 
 STATES = (Status.ACCEPTED, Status.DRAFT, Status.FUZZY, Status.UNTRANSLATED)
@@ -145,30 +142,3 @@ def scored_drafts(document: str, language: str, catalog: Catalog) -> list[Scored
                     ScoredDraft(document, language, made.score, ref, e.msgid, made.guessed)
                 )
     return sorted(found, key=lambda d: d.score)
-
-
-def status(
-    config: Config, languages: Sequence[str] = (), only: Sequence[Path] = ()
-) -> tuple[list[Counts], list[ScoredDraft]]:
-    """Completion figures per document and language, read from the catalogs, and the
-    machine drafts awaiting review, least confident first."""
-    from transflow.project import documents, languages_of, po_path, read_catalog, template_path
-
-    langs = languages_of(config, languages)
-    figures = []
-    drafts: list[ScoredDraft] = []
-    for doc in documents(config, only):
-        template: Catalog | None = None
-        for lang in langs:
-            found = read_catalog(po_path(config, doc, lang))
-            if found is None:
-                template = template or read_catalog(template_path(config, doc))
-                if template is None:
-                    raise TransflowError(
-                        f"no catalogs for {doc.name}; run 'transflow extract'",
-                        template_path(config, doc),
-                    )
-                found = template
-            figures.append(count(doc.name, lang, found))
-            drafts += scored_drafts(doc.name, lang, found)
-    return figures, sorted(drafts, key=lambda d: d.score)

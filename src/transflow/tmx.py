@@ -14,21 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.parsers import expat
 
-from transflow import __version__, files
-from transflow.catalog import now, revised
-from transflow.config import Config
+from transflow import __version__
 from transflow.errors import TransflowError
-from transflow.extract import update_catalogs, write_catalogs
-from transflow.fuzzymatch import Match, Stored, describe, match_all
-from transflow.memory import FILE as MEMORY_FILE
-from transflow.memory import Memory
+from transflow.fuzzymatch import Match, describe
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry
-from transflow.project import Written, documents, languages_of, po_path, read_catalog
 
 DEFAULT_NAME = "translations.tmx"  # in the project's build folder
 REFERENCE_PROP = "x-transflow-reference"
@@ -42,14 +35,14 @@ def tmx_lang(code: str) -> str:
     return code.replace("_", "-")
 
 
-def _norm(code: str) -> str:
+def norm(code: str) -> str:
     return code.replace("_", "-").lower()
 
 
 def lang_rank(tmx_code: str, wanted: str) -> int | None:
     """How well a TMX language matches a project language: 0 the same (ignoring case),
     1 a variant of it (``az-AZ`` for ``az``), None not at all."""
-    have, want = _norm(tmx_code), _norm(wanted)
+    have, want = norm(tmx_code), norm(wanted)
     if have == want:
         return 0
     return 1 if have.startswith(want + "-") else None
@@ -65,14 +58,7 @@ class TranslationUnit:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ExportReport:
-    path: Path
-    units: int
-    languages: dict[str, int]  # language -> translations exported
-
-
-def _check_xml(text: str, what: str, path: Path, entry: Entry) -> None:
+def check_xml(text: str, what: str, path: Path, entry: Entry) -> None:
     bad = _NOT_XML.search(text)
     if bad:
         raise TransflowError(
@@ -81,42 +67,6 @@ def _check_xml(text: str, what: str, path: Path, entry: Entry) -> None:
             path,
             entry.line,
         )
-
-
-def collect(config: Config, languages: Sequence[str] = ()) -> list[TranslationUnit]:
-    """The accepted translations of every catalog, one unit per distinct source text,
-    sorted by source text.
-
-    Where a language has several accepted translations of one text (two documents, or an
-    obsolete entry), the current ones come first and each further one makes another unit
-    with the same source, so no one's work is left out."""
-    langs = languages_of(config, languages)
-    # msgid -> language -> [(obsolete, translation)], in document and catalog order
-    found: dict[str, dict[str, list[tuple[bool, str]]]] = {}
-    refs: dict[str, dict[str, None]] = {}
-    for doc in documents(config):
-        for lang in langs:
-            path = po_path(config, doc, lang)
-            catalog = read_catalog(path)
-            for e in catalog.entries if catalog else ():
-                if not e.msgstr or e.fuzzy:
-                    continue
-                _check_xml(e.msgid, "source text", path, e)
-                _check_xml(e.msgstr, "translation", path, e)
-                for ref in e.references:
-                    _check_xml(ref, "reference", path, e)
-                    refs.setdefault(e.msgid, {})[ref] = None
-                found.setdefault(e.msgid, {}).setdefault(lang, []).append((e.obsolete, e.msgstr))
-    units = []
-    for source in sorted(found):
-        choices = {
-            lang: list(dict.fromkeys(text for _, text in sorted(texts, key=lambda t: t[0])))
-            for lang, texts in sorted(found[source].items())
-        }
-        for i in range(max(len(texts) for texts in choices.values())):
-            variants = tuple((lang, texts[i]) for lang, texts in choices.items() if i < len(texts))
-            units.append(TranslationUnit(source, variants, tuple(refs.get(source, ()))))
-    return units
 
 
 def _text(value: str) -> str:
@@ -161,23 +111,6 @@ def render(units: Iterable[TranslationUnit], source_lang: str, segtype: str = "s
         lines.append("    </tu>")
     lines += ["  </body>", "</tmx>", ""]
     return "\n".join(lines)
-
-
-def export(
-    config: Config, languages: Sequence[str] = (), output: Path | None = None
-) -> ExportReport:
-    """Write the project's accepted translations to `output` (default:
-    ``<build folder>/translations.tmx``), atomically."""
-    units = collect(config, languages)
-    path = output if output is not None else config.build_dir / DEFAULT_NAME
-    text = render(units, config.source_lang, config.segmentation.unit)
-    files.check_writable(path.parent)
-    files.write_atomic(path, text)
-    counts = {lang: 0 for lang in languages_of(config, languages)}
-    for unit in units:
-        for lang, _ in unit.variants:
-            counts[lang] += 1
-    return ExportReport(path, len(units), counts)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -308,7 +241,7 @@ def lookup(units: Iterable[Sequence[Variant]], source_lang: str, language: str) 
     The variant in exactly the language wins over a regional variant (``az`` over
     ``az-AZ``); between equals, the first in the file."""
     best: dict[str, tuple[int, str]] = {}
-    if _norm(source_lang) == _norm(language):
+    if norm(source_lang) == norm(language):
         return {}
     for unit in units:
         sources = _ranked(unit, source_lang)
@@ -324,21 +257,7 @@ def lookup(units: Iterable[Sequence[Variant]], source_lang: str, language: str) 
 # --- import ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LanguageImport:
-    language: str
-    empty: int  # empty entries before the import
-    filled: int  # of those, filled from the TMX
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    units: int  # <tu>s in the file
-    languages: list[LanguageImport]
-    written: list[Written]
-
-
-def _empty(entry: Entry) -> bool:
+def is_empty(entry: Entry) -> bool:
     return not entry.obsolete and not entry.msgstr and not entry.fuzzy
 
 
@@ -347,7 +266,7 @@ def fill(catalog: Catalog, matches: dict[str, Match]) -> tuple[Catalog, int, int
     and the counts of empty and filled entries."""
     entries, empty, filled = [], 0, 0
     for e in catalog.entries:
-        if _empty(e):
+        if is_empty(e):
             empty += 1
             if e.msgid in matches:
                 kept = tuple(
@@ -366,46 +285,3 @@ def fill(catalog: Catalog, matches: dict[str, Match]) -> tuple[Catalog, int, int
                 filled += 1
         entries.append(e)
     return replace(catalog, entries=tuple(entries)), empty, filled
-
-
-def import_tmx(config: Config, path: Path, languages: Sequence[str] = ()) -> ImportReport:
-    """Update the catalogs as extract does, then fill empty entries from the TMX at `path`.
-
-    The file is read and checked first: a malformed one changes nothing."""
-    langs = languages_of(config, languages)
-    units = read(path)
-    variants = [v for unit in units for v in unit]
-    if variants and all(lang_rank(v.language, config.source_lang) is None for v in variants):
-        seen = ", ".join(sorted({_norm(v.language) for v in variants}))
-        raise TransflowError(
-            f"no segment in the project's source language {config.source_lang!r} "
-            f"(the file has {seen})",
-            path,
-        )
-    docs = documents(config)
-    where = f"imported from {path.name}"
-    report: list[LanguageImport] = []
-    with files.project_lock(config.root), closing(Memory(config.root / MEMORY_FILE)) as memory:
-        merged = update_catalogs(config, langs, docs, None)
-        found = {lang: lookup(units, config.source_lang, lang) for lang in langs}
-        for lang in langs:
-            known = [Stored(s, t, where) for s, t in found[lang].items()]
-            texts = [
-                e.msgid
-                for item in merged
-                if item.language == lang and item.catalog is not None
-                for e in item.catalog.entries
-                if _empty(e)
-            ]
-            matches = match_all(known, texts, config.translate.memory_threshold)
-            empty = filled = 0
-            for i, item in enumerate(merged):
-                if item.language == lang and item.catalog is not None:
-                    catalog, e, f = fill(item.catalog, matches)
-                    merged[i] = replace(item, catalog=revised(catalog, now()) if f else catalog)
-                    empty, filled = empty + e, filled + f
-            report.append(LanguageImport(lang, empty, filled))
-        written = write_catalogs(config.root, merged)
-        for lang in langs:
-            memory.add_imported((config.source_lang, lang), found[lang].items(), path.name)
-    return ImportReport(len(units), report, written)

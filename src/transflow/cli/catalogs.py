@@ -115,7 +115,7 @@ def extract(
     fuzzy suggestion (with the old text as '#| msgid'); removed units become
     obsolete ('#~'). Accepted translations are never changed.
     """
-    from transflow.extract import extract as run
+    from transflow.jobs.extract import extract as run
 
     config = load_config(ctx, unit)
     with progress_bar("extracting", quiet) as progress:
@@ -224,7 +224,7 @@ def status(
     state: accepted, machine or memory drafts, other fuzzy, untranslated; obsolete
     entries, and the percent of units accepted. A total per language follows when
     there are several documents (always in --json)."""
-    from transflow.status import status as run
+    from transflow.jobs.status import status as run
     from transflow.status import totals
 
     figures, drafts = run(load_config(ctx), languages, docs)

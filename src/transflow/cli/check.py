@@ -64,8 +64,8 @@ def check(
     over 4). A catalog counts as out of date when extract would change what it
     says, not merely how another tool wrapped it.
     """
-    from transflow.extract import outdated
-    from transflow.qa import check_project
+    from transflow.jobs.check import check as check_project
+    from transflow.jobs.extract import outdated
 
     config = load_config(ctx)
     stale = outdated(config, languages, docs) if gate else []

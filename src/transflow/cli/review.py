@@ -47,7 +47,7 @@ def review(
     language's lang and dir (rtl for Urdu). Pages are self-contained (inline CSS,
     no script, nothing loaded from the network): open them in any browser.
     """
-    from transflow.review import review as run
+    from transflow.jobs.review import review as run
 
     config = load_config(ctx)
     with progress_bar("reviewing", quiet) as progress:

@@ -38,7 +38,7 @@ def export_tmx(ctx: click.Context, languages: tuple[str, ...], output: Path | No
     entries, drafts and empty entries are left out. The same catalogs always
     give the same file.
     """
-    from transflow.tmx import export
+    from transflow.jobs.tmx import export
 
     report = export(load_config(ctx), languages, output)
     counts = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
@@ -63,7 +63,7 @@ def import_tmx(ctx: click.Context, file: Path, languages: tuple[str, ...], quiet
     language ('az-AZ' fills 'az'). Entries that have a translation, fuzzy or
     not, are never touched.
     """
-    from transflow.tmx import import_tmx as run
+    from transflow.jobs.tmx import import_ as run
 
     report = run(load_config(ctx), file, languages)
     for item in report.written:

@@ -162,8 +162,8 @@ def translate(
     import signal
 
     from transflow.executors import ExecutorOptions
-    from transflow.translate import engine_options
-    from transflow.translate import translate as run
+    from transflow.jobs.translate import engine_options
+    from transflow.jobs.translate import translate as run
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow import cache, catalog, files
+from transflow import cache, catalog, files, poformat
 from transflow.cache import ExtractState
 from transflow.config import Config
 from transflow.errors import TransflowError
@@ -42,31 +42,45 @@ class Merged:
     document: Document
     language: str | None  # None: the template
     catalog: Catalog | None  # None: known to be up to date, and not read
-    old: str | None  # the file's text now; None: there is no file
-    before: Catalog | None = None  # what the file says now, as read (`whole_templates` only)
+    old: files.Seen | None  # what the file held when it was read; None: there is no file
+    # What the file says, as read: a catalog's, the base its merge-on-write starts from
+    # (:func:`_write_merging`); a template's only with `whole_templates`.
+    before: Catalog | None = None
 
 
-def _read_existing(path: Path, header_only: bool) -> tuple[str | None, Catalog]:
-    """A catalog's text (None: no file) and what it says (only its header: `header_only`).
+def _read_existing(
+    path: Path, template: bool, header_only: bool
+) -> tuple[files.Seen | None, Catalog, bytes | None]:
+    """What a catalog file holds (None: no file), what it says (only its header:
+    `header_only`), and a `template`'s bytes (for :func:`catalog.creation_date`).
 
     A file that cannot be read is read again once it stops changing: an editor saving it
     in place (truncate, then write) may be half-way through."""
     if not path.exists():
-        return None, Catalog()
-    parse = catalog.parse_header if header_only else catalog.parse
+        return None, Catalog(), None
+    seen: list[files.Seen] = []
+    try:
+        return _read_once(path, template, header_only, seen)
+    except TransflowError:
+        now = files.settled(path, None)
+        if not seen or now is None or files.Seen.of(now) == seen[0]:
+            raise  # not a save in progress: the file is as it stays
+    return _read_once(path, template, header_only, seen)
+
+
+def _read_once(
+    path: Path, template: bool, header_only: bool, seen: list[files.Seen]
+) -> tuple[files.Seen, Catalog, bytes | None]:
+    """:func:`_read_existing`, once; what the file holds is added to `seen` first."""
     try:
         raw = path.read_bytes()
     except OSError:
         catalog.read_text(path)  # raises the error that names the file
         raise
-    try:
-        text = catalog.decode(raw, path)
-        return text, parse(text, path)
-    except TransflowError:
-        if files.settled(path, raw) in (None, raw):
-            raise  # not a save in progress: the file is as it stays
-    text = catalog.read_text(path)
-    return text, parse(text, path)
+    seen.append(files.Seen.of(raw))
+    if header_only:
+        return seen[-1], catalog.parse_header(raw, path), raw if template else None
+    return seen[-1], catalog.parse_bytes(raw, path), raw if template else None
 
 
 def update_catalogs(
@@ -99,19 +113,24 @@ def update_catalogs(
         else:
             if state is not None:
                 state.record(watched)
-            found: list[tuple[Path, str | None, str | None, Catalog]] = []
+            found: list[tuple[Path, str | None, files.Seen | None, Catalog]] = []
             _, units = units_of(config, doc)
             for path, lang in targets:
                 header_only = lang is None and not whole_templates
-                old, existing = _read_existing(path, header_only)
+                old, existing, raw = _read_existing(path, lang is None, header_only)
                 found.append((path, lang, old, existing))
+                if lang is None:
+                    template_raw = raw  # for creation_date: bytes, not its text
+                del raw
             template = catalog.template_entries(doc.name, units)
             noted = terms.annotate(template, [lang for _, lang, _, _ in found])
-            created = catalog.creation_date(noted[None], found[0][2], found[0][0], date)
+            created = catalog.creation_date(noted[None], template_raw, found[0][0], date)
+            del template_raw
             for path, lang, old, existing in found:
                 fields = catalog.header_fields(doc.stem, lang, created, existing.header)
                 new = merge(noted[lang], existing, fields, config.fuzzy_threshold)
-                kept = existing if old and whole_templates else None  # only `outdated` needs it
+                # the base of the merge-on-write; a template's only for `outdated`
+                kept = existing if old and (lang or whole_templates) else None
                 merged.append(Merged(path, doc, lang, new, old, kept))
         if progress:
             progress(done, len(docs))
@@ -130,10 +149,10 @@ def _remove_leftovers(folders: Iterable[Path]) -> None:
                     path.unlink(missing_ok=True)
 
 
-def _write_merging(root: Path, item: Merged, text: str) -> Written:
+def _write_merging(root: Path, item: Merged, data: bytes) -> Written:
     """Write one catalog, merging in what a person saved since it was read."""
     assert item.catalog is not None
-    ours, data = item.catalog, text.encode("utf-8")
+    ours = item.catalog
     notes: list[Conflict] = []
     merged = False
 
@@ -141,8 +160,8 @@ def _write_merging(root: Path, item: Merged, text: str) -> Written:
         nonlocal merged
         try:
             now = catalog.decode(found, item.path)
-            if now == item.old or item.language is None:
-                return data  # the same text (in another charset), or a template: made anew
+            if item.language is None:
+                return data  # a template: made anew
             theirs = catalog.parse(now, item.path)
         except TransflowError as exc:
             raise TransflowError(
@@ -150,13 +169,12 @@ def _write_merging(root: Path, item: Merged, text: str) -> Written:
                 "it was left as it is",
                 item.path,
             ) from None
-        base = catalog.parse(item.old, item.path) if item.old is not None else Catalog()
+        base = item.before if item.before is not None else Catalog()
         combined, conflicts = reconcile(base, ours, theirs)
         notes[:], merged = conflicts, True
-        return catalog.render_all([combined])[0].encode("utf-8")
+        return poformat.encoded(combined)
 
-    old = item.old.encode("utf-8") if item.old is not None else None
-    wrote = files.replace_merged(item.path, old, data, remerge, root)
+    wrote = files.replace_merged(item.path, item.old, data, remerge, root)
     action = "unchanged" if wrote is None else "created" if item.old is None else "updated"
     return Written(item.path, action, merged, tuple(notes))
 
@@ -164,25 +182,29 @@ def _write_merging(root: Path, item: Merged, text: str) -> Written:
 def write_catalogs(
     root: Path, merged: Sequence[Merged], state: ExtractState | None = None
 ) -> list[Written]:
-    """Write the catalogs whose text changed: all checked writable first, each atomically,
-    each merged with what a person saved meanwhile (:func:`_write_merging`)."""
-    catalogs = [item.catalog for item in merged if item.catalog is not None]
-    texts = iter(catalog.render_all(catalogs))
-    plan: list[tuple[Merged, str | None]] = []
-    for item in merged:
-        text = next(texts) if item.catalog is not None else None
-        plan.append((item, None if text == item.old else text))
-    for folder in {item.path.parent for item, text in plan if text is not None}:
+    """Write the catalogs whose text changed, each merged with what a person saved meanwhile
+    (:func:`_write_merging`) and written atomically; the folders of all that may change are
+    checked writable first. One catalog at a time is printed, written and let go, so that
+    the texts of large catalogs are never all in memory together."""
+    for folder in {item.path.parent for item in merged if item.catalog is not None}:
         files.check_writable(folder)
     _remove_leftovers({item.path.parent for item in merged})
     written = []
-    for item, text in plan:
-        if text is None:
+    printer, document = poformat.Printer(), None
+    for item in merged:
+        if item.catalog is None:
             written.append(Written(item.path, "unchanged"))
             continue
-        written.append(_write_merging(root, item, text))
-        if state is not None:
-            state.record([item.path])
+        if item.document != document:
+            printer, document = poformat.Printer(), item.document  # what the last one shared
+        data = printer.print(item.catalog, template=item.language is None)
+        if item.old is not None and files.Seen.of(data) == item.old:
+            written.append(Written(item.path, "unchanged"))
+        else:
+            written.append(_write_merging(root, item, data))
+            if state is not None:
+                state.record([item.path])
+        del data  # before the next catalog is printed
     if state is not None:
         state.save()
     return written

@@ -32,8 +32,8 @@ from transflow.catalog import now, revised
 from transflow.config import Config
 from transflow.engines import Draft, Engine, EngineOptions, get_engine
 from transflow.executors import Executor, ExecutorOptions, get_executor
-from transflow.extract import Merged, update_catalogs, write_catalogs
 from transflow.fuzzymatch import Match, Stored
+from transflow.jobs.extract import Merged, update_catalogs, write_catalogs
 from transflow.memory import FILE as MEMORY_FILE
 from transflow.memory import Memory
 from transflow.model import MACHINE_DRAFT, MEMORY_DRAFT, Catalog, Entry, Provenance
