@@ -1,0 +1,505 @@
+"""The block structure of a Markdown document: its leaf blocks and their lines.
+
+A line-by-line scanner after the CommonMark 0.31 block algorithm (containers: block
+quotes, list items, footnote definitions; leaves: paragraphs, headings, code, HTML
+blocks, thematic breaks, GFM tables, link reference definitions, YAML front matter),
+as markdown-it-py with its table, footnote and front-matter rules parses them. It
+returns, for each leaf, the source spans of its content lines with the container
+prefixes (``> ``, list indentation) left out, which is all the formats need: the
+text between the spans is copied from the source, never re-rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_ATX = re.compile(r"#{1,6}(?=[ \t]|$)")
+_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+_BULLET = re.compile(r"([-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)")
+_FOOTNOTE = re.compile(r"\[\^((?:[^\]\\\s]|\\.)+)\]:")
+_DELIMITER_ROW = re.compile(r"[|:-][|: \t-]*$")
+_DELIMITER_CELL = re.compile(r":?-+:?$")
+_HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
+_HTML_1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+_HTML_6 = re.compile(
+    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|"
+    r"dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+    r"track|ul)(?:[ \t>]|/>|$)",
+    re.IGNORECASE,
+)
+_ATTRIBUTE = r"""(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\n]*=[ \t\n]*(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+OPEN_TAG = rf"<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t\n]*/?>"
+CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9-]*[ \t\n]*>"
+_HTML_7 = re.compile(rf"(?:{OPEN_TAG}|{CLOSE_TAG})[ \t]*$")
+_HTML_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
+_SPACE = " \t"
+
+
+@dataclass
+class Leaf:
+    """A leaf block: its kind, first line (1-based) and content spans, one per line."""
+
+    kind: str  # paragraph, heading, setext, row, code, html, front, break
+    line: int
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # each line's start in the source
+    footnote: bool = False  # inside a footnote definition
+    cells: int = 0  # table rows: the number of columns
+
+
+@dataclass
+class _Container:
+    kind: str  # quote, item, footnote
+    width: int = 0  # items, footnotes: the content's indentation
+    blank_start: bool = False  # an item that began with a blank line
+    lines: int = 0  # lines seen
+
+
+@dataclass
+class Blocks:
+    leaves: list[Leaf]
+    references: dict[str, None]  # normalized labels of link reference definitions
+    titles: list[tuple[int, int, int]]  # link definitions' titles: (line, start, end)
+
+
+def normalize_label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _indent(text: str, pos: int, end: int, column: int) -> tuple[int, int]:
+    """The first non-blank position from `pos` and its column."""
+    while pos < end:
+        char = text[pos]
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            break
+        pos += 1
+    return pos, column
+
+
+def _advance(text: str, pos: int, end: int, column: int, width: int) -> tuple[int, int]:
+    """Past `width` columns of indentation (a tab counts whole)."""
+    target = column + width
+    while pos < end and column < target and text[pos] in _SPACE:
+        column = column + 1 if text[pos] == " " else column + 4 - column % 4
+        pos += 1
+    return pos, column
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.leaves: list[Leaf] = []
+        self.references: dict[str, None] = {}
+        self.titles: list[tuple[int, int, int]] = []
+        self.containers: list[_Container] = []
+        self.leaf: Leaf | None = None
+        self.fence = ""  # an open fenced code block's fence
+        self.html_end = 0  # an open HTML block's type
+        self.cells = 0  # an open table's number of columns
+
+    def close(self) -> None:
+        leaf = self.leaf
+        if leaf is not None:
+            if leaf.kind == "paragraph":
+                _trim_last(self.text, leaf)
+                from transflow.formats.markdown_refs import definitions
+
+                definitions(self.text, leaf, self.references, self.titles)
+                if leaf.spans:
+                    self.leaves.append(leaf)
+            else:
+                self.leaves.append(leaf)
+        self.leaf = None
+
+    def add(self, kind: str, number: int, start: int, pos: int, end: int) -> Leaf:
+        self.close()
+        leaf = Leaf(kind, number, [(pos, end)], [start])
+        leaf.footnote = any(c.kind == "footnote" for c in self.containers)
+        self.leaf = leaf
+        return leaf
+
+    def scan(self) -> Blocks:
+        text, size = self.text, len(self.text)
+        start, number = 0, 0
+        if text.startswith("---"):
+            start, number = self._front_matter()
+        while start < size or (start == size and number == 0 and size == 0):
+            newline = text.find("\n", start)
+            after = size if newline < 0 else newline + 1
+            end = size if newline < 0 else newline
+            if end > start and text[end - 1] == "\r":
+                end -= 1
+            number += 1
+            self._line(number, start, end)
+            start = after
+            if newline < 0:
+                break
+        self.close()
+        return Blocks(self.leaves, self.references, self.titles)
+
+    def _front_matter(self) -> tuple[int, int]:
+        text = self.text
+        first = text.find("\n")
+        if first < 0 or text[:first].rstrip("\r") != "---":
+            return 0, 0
+        leaf = Leaf("front", 1)
+        start, number = first + 1, 1
+        while start < len(text):
+            newline = text.find("\n", start)
+            end = len(text) if newline < 0 else newline
+            line = text[start:end].rstrip("\r")
+            number += 1
+            if line.rstrip(" \t") in ("---", "..."):
+                self.leaves.append(leaf)
+                return (len(text) if newline < 0 else newline + 1), number
+            leaf.spans.append((start, start + len(line)))
+            leaf.starts.append(number)  # front matter: each line's number
+            if newline < 0:
+                break
+            start = newline + 1
+        return 0, 0  # not closed: no front matter
+
+    def _line(self, number: int, start: int, end: int) -> None:  # noqa: C901
+        text = self.text
+        pos, column = start, 0
+        containers = self.containers
+        matched = 0
+        first, first_column = _indent(text, pos, end, column)
+        blank = first == end
+        for container in containers:
+            if container.kind == "quote":
+                if first_column - column < 4 and first < end and text[first] == ">":
+                    pos, column = first + 1, first_column + 1
+                    if pos < end and text[pos] in _SPACE:
+                        pos, column = _advance(text, pos, end, column, 1)
+                else:
+                    break
+            elif blank:
+                if container.blank_start and container.lines == 1:
+                    break
+                pos, column = first, first_column
+            elif first_column - column >= container.width:
+                pos, column = _advance(text, pos, end, column, container.width)
+            else:
+                break
+            container.lines += 1
+            matched += 1
+            first, first_column = _indent(text, pos, end, column)
+        leaf = self.leaf
+        everything = matched == len(containers)
+        if leaf is not None and everything:
+            if leaf.kind == "code" and self.fence:
+                self._fenced(leaf, start, first, first_column - column, end)
+                return
+            if leaf.kind == "html":
+                self._html(leaf, start, pos, end, blank)
+                return
+            if leaf.kind == "code" and (blank or first_column - column >= 4):
+                leaf.spans.append((pos, end))
+                leaf.starts.append(start)
+                return
+        paragraph = leaf is not None and leaf.kind == "paragraph"
+        if self.cells and (blank or not everything or first_column - column >= 4):
+            self.cells = 0
+        if not everything:
+            if paragraph and not blank and not self._interrupts(first, first_column - column, end):
+                assert leaf is not None
+                leaf.spans.append((first, end))
+                leaf.starts.append(start)
+                return
+            del containers[matched:]
+            self.close()
+            paragraph = False
+        # new containers
+        opened = False
+        while not blank and first_column - column < 4:
+            char = text[first]
+            if char == ">":
+                self.close()
+                containers.append(_Container("quote", lines=1))
+                pos, column = first + 1, first_column + 1
+                if pos < end and text[pos] in _SPACE:
+                    pos, column = _advance(text, pos, end, column, 1)
+            elif char == "[" and _FOOTNOTE.match(text, first, end):
+                match = _FOOTNOTE.match(text, first, end)
+                assert match is not None
+                self.close()
+                self.references.setdefault("footnote:" + normalize_label(match.group(1)), None)
+                containers.append(_Container("footnote", width=4, lines=1))
+                pos, column = match.end(), first_column + match.end() - first
+            elif (
+                (char in "-+*" or char.isdigit())
+                and not _THEMATIC.match(text, first, end)
+                and (item := self._item(first, first_column, column, end, paragraph and not opened))
+            ):
+                pos, column, width, empty = item
+                self.close()
+                containers.append(_Container("item", width=width, blank_start=empty, lines=1))
+            else:
+                break
+            opened = True
+            paragraph = False
+            self.cells = 0
+            first, first_column = _indent(text, pos, end, column)
+            blank = first == end
+        self._leaf(number, start, pos, first, first_column - column, end, blank, paragraph)
+
+    def _item(
+        self, first: int, first_column: int, column: int, end: int, interrupting: bool
+    ) -> tuple[int, int, int, bool] | None:
+        text = self.text
+        match = _BULLET.match(text, first, end)
+        if match is None:
+            return None
+        marker = match.end()
+        content, content_column = _indent(text, marker, end, first_column + marker - first)
+        empty = content == end
+        if interrupting and (empty or (marker - first > 1 and text[first:marker - 1] != "1")):
+            return None
+        spaces = content_column - (first_column + marker - first)
+        if empty or spaces > 4:
+            pos, new_column = _advance(text, marker, end, first_column + marker - first, 1)
+            width = first_column - column + marker - first + 1
+            return (pos, new_column, width, empty)
+        return (content, content_column, content_column - column, False)
+
+    def _interrupts(self, first: int, indent: int, end: int) -> bool:
+        """Whether a line that no container took may not be a paragraph's lazy continuation."""
+        text = self.text
+        if indent >= 4:
+            return False
+        char = text[first]
+        if char == ">":
+            return True
+        if char in "`~" and _FENCE.match(text, first, end):
+            return True
+        if char == "#" and _ATX.match(text, first, end):
+            return True
+        if char in "-*_" and _THEMATIC.match(text, first, end):
+            return True
+        if char == "<" and self._html_type(first, end, True):
+            return True
+        if char == "[" and _FOOTNOTE.match(text, first, end):
+            return True
+        if char in "-+*" or char.isdigit():
+            match = _BULLET.match(text, first, end)
+            if match and _indent(text, match.end(), end, 0)[0] < end:
+                return char in "-+*" or text[first : match.end() - 1] == "1"
+        return False
+
+    def _html_type(self, first: int, end: int, interrupting: bool) -> int:
+        text = self.text
+        if _HTML_1.match(text, first, end):
+            return 1
+        if text.startswith("<!--", first):
+            return 2
+        if text.startswith("<?", first):
+            return 3
+        if text.startswith("<![CDATA[", first):
+            return 5
+        if text.startswith("<!", first) and first + 2 < end and text[first + 2].isalpha():
+            return 4
+        if _HTML_6.match(text, first, end):
+            return 6
+        if not interrupting and _HTML_7.match(text, first, end):
+            return 7
+        return 0
+
+    def _leaf(
+        self,
+        number: int,
+        start: int,
+        pos: int,
+        first: int,
+        indent: int,
+        end: int,
+        blank: bool,
+        paragraph: bool,
+    ) -> None:
+        text = self.text
+        leaf = self.leaf
+        if blank:
+            if leaf is not None and leaf.kind != "code":
+                self.close()
+            elif leaf is not None:
+                leaf.spans.append((pos, end))
+                leaf.starts.append(start)
+            return
+        if indent >= 4:
+            if paragraph and leaf is not None:
+                leaf.spans.append((first, end))
+                leaf.starts.append(start)
+            else:
+                self.add("code", number, start, pos, end)
+                self.fence = ""
+            return
+        char = text[first]
+        if char in "`~" and (fence := _FENCE.match(text, first, end)):
+            marker = fence.group(1)
+            if not (char == "`" and "`" in text[fence.end() : end]):
+                self.add("code", number, start, pos, end)
+                self.fence = marker
+                self.cells = 0
+                return
+        if char == "#" and (atx := _ATX.match(text, first, end)):
+            content = _indent(text, atx.end(), end, 0)[0]
+            stop = _trim_end(text, content, end)
+            closing = stop
+            while closing > content and text[closing - 1] == "#":
+                closing -= 1
+            if closing == content or text[closing - 1] in _SPACE:
+                stop = _trim_end(text, content, closing)
+            self.add("heading", number, start, content, stop)
+            self.close()
+            self.cells = 0
+            return
+        if paragraph and leaf is not None and char in "=-" and _SETEXT.match(text, first, end):
+            self.close_setext(leaf)
+            return
+        if char in "-*_" and _THEMATIC.match(text, first, end):
+            self.close()
+            self.cells = 0
+            return
+        if char == "<" and (kind := self._html_type(first, end, paragraph)):
+            self.cells = 0
+            self.add("html", number, start, pos, end)
+            self.html_end = kind
+            self._html_ended(self.leaf, first, end)
+            return
+        if self.cells:
+            row = Leaf("row", number, [(first, _trim_end(text, first, end))], [start])
+            row.cells, row.footnote = self.cells, any(c.kind == "footnote" for c in self.containers)
+            self.leaves.append(row)
+            return
+        if paragraph and leaf is not None and char in "|:-" and _DELIMITER_ROW.match(text, first, end):
+            if self._table(leaf, first, end):
+                return
+        if paragraph and leaf is not None:
+            leaf.spans.append((first, end))
+            leaf.starts.append(start)
+            return
+        self.add("paragraph", number, start, first, end)
+
+    def close_setext(self, leaf: Leaf) -> None:
+        from transflow.formats.markdown_refs import definitions
+
+        _trim_last(self.text, leaf)
+        definitions(self.text, leaf, self.references, self.titles)
+        self.leaf = None
+        if leaf.spans:
+            leaf.kind = "setext"
+            self.leaves.append(leaf)
+
+    def _table(self, leaf: Leaf, first: int, end: int) -> bool:
+        text = self.text
+        row = text[first:end].strip()
+        columns = row.split("|")
+        count = 0
+        for index, cell in enumerate(columns):
+            cell = cell.strip(" \t")
+            if not cell:
+                if index in (0, len(columns) - 1):
+                    continue
+                return False
+            if not _DELIMITER_CELL.match(cell):
+                return False
+            count += 1
+        header_start, header_end = leaf.spans[-1]
+        header = text[header_start:header_end]
+        if "|" not in header or len(split_cells(header)) != count:
+            return False
+        line = leaf.line + len(leaf.spans) - 1
+        line_start = leaf.starts[-1]
+        del leaf.spans[-1], leaf.starts[-1]
+        if not leaf.spans:
+            self.leaf = None
+        self.close()
+        row = Leaf("row", line, [(header_start, header_end)], [line_start], cells=count)
+        row.footnote = any(c.kind == "footnote" for c in self.containers)
+        self.leaves.append(row)
+        self.cells = count
+        return True
+
+    def _fenced(self, leaf: Leaf, start: int, first: int, indent: int, end: int) -> None:
+        text = self.text
+        leaf.spans.append((start, end))
+        leaf.starts.append(start)
+        fence = self.fence
+        if indent < 4 and text.startswith(fence[0] * len(fence), first):
+            stop = first
+            while stop < end and text[stop] == fence[0]:
+                stop += 1
+            if _indent(text, stop, end, 0)[0] == end:
+                self.fence = ""
+                self.close()
+
+    def _html(self, leaf: Leaf, start: int, pos: int, end: int, blank: bool) -> None:
+        if blank and self.html_end in (6, 7):
+            self.close()
+            return
+        leaf.spans.append((pos, end))
+        leaf.starts.append(start)
+        self._html_ended(leaf, pos, end)
+
+    def _html_ended(self, leaf: Leaf | None, pos: int, end: int) -> None:
+        kind, line = self.html_end, self.text[pos:end]
+        if (kind == 1 and _HTML_1_END.search(line)) or (
+            kind in _HTML_ENDS and _HTML_ENDS[kind] in line
+        ):
+            self.close()
+
+
+def _trim_last(text: str, leaf: Leaf) -> None:
+    """A paragraph's last line without its trailing blanks (the others keep theirs: two
+    spaces before a line break are a hard break)."""
+    start, end = leaf.spans[-1]
+    leaf.spans[-1] = (start, _trim_end(text, start, end))
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return end
+
+
+def split_cells(row: str) -> list[tuple[int, int]]:
+    """Spans of a table row's cells in `row` (trimmed), split at unescaped pipes, leading
+    and trailing empty cells dropped, as markdown-it does."""
+    cells, start, index = [], 0, 0
+    size = len(row)
+    while index < size:
+        char = row[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "|":
+            cells.append((start, index))
+            start = index + 1
+        index += 1
+    cells.append((start, size))
+    if cells and not row[cells[0][0] : cells[0][1]].strip():
+        cells.pop(0)
+    if cells and not row[cells[-1][0] : cells[-1][1]].strip():
+        cells.pop()
+    trimmed = []
+    for s, e in cells:
+        while s < e and row[s] in _SPACE:
+            s += 1
+        while e > s and row[e - 1] in _SPACE:
+            e -= 1
+        trimmed.append((s, e))
+    return trimmed
+
+
+def scan(text: str) -> Blocks:
+    """The leaf blocks of a Markdown document."""
+    return _Scanner(text).scan()

@@ -1,0 +1,308 @@
+"""Rebuilding a Markdown document with translations (see :mod:`.markdown`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from transflow import markup
+from transflow.formats.markdown_blocks import Leaf, scan
+from transflow.model import Placed, Unit
+
+_WORD = re.compile(r"[^ \t]+")
+# a word that would open a block (or break the paragraph) at the start of a line
+_OPENS_BLOCK = re.compile(r"[#>=+*_~`|<:-]|[0-9]{1,9}[.)]|\[\^")
+_SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+
+
+class _Done(NamedTuple):
+    """A unit's output: its text (tags as source markup), whether translated, broken;
+    and the same with its tags, for wrapping word by word."""
+
+    text: str
+    translated: bool  # the output differs from the source (the unit or a child translated)
+    broken: bool
+    tagged: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+    own: bool = False  # the unit itself translated
+
+
+class _Node:
+    __slots__ = ("children", "unit")
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.children: list[_Node] = []
+
+
+def _tree(units: Sequence[Unit]) -> list[_Node]:
+    """The units as a forest: a unit inside another's span (an alt text inside the
+    sentence of its image) is its child."""
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    for unit in sorted(units, key=lambda u: (u.start, -u.end)):
+        node = _Node(unit)
+        while stack and stack[-1].unit.end <= unit.start:
+            stack.pop()
+        if stack and unit.end <= stack[-1].unit.end:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+    return roots
+
+
+def _target(unit: Unit, translate: Callable[[str], str | None]) -> tuple[str | None, bool]:
+    """The unit's translation when it differs from its source (None: the source), and
+    whether a translation was refused for broken markup."""
+    target = translate(unit.text)
+    if not target or target == unit.text:
+        return None, False
+    if unit.tags or "<" in target:
+        if markup.problems(unit.text, target):
+            return None, True
+    if "\n" in target:
+        target = _SPACE_RUN.sub(" ", target)
+    return target, False
+
+
+def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _Done | None:
+    """A unit's output, tags restored; None when neither it nor its children changed."""
+    unit = node.unit
+    target, broken = _target(unit, translate)
+    done = [(child.unit, _render(child, translate, text)) for child in node.children]
+    changed = [(child, out) for child, out in done if out is not None and out.translated]
+    if target is None and not changed:
+        return _Done(text[unit.start : unit.end], False, True, unit.text, unit.tags) if broken else None
+    tags = list(unit.tags)
+    used: set[int] = set()
+    for child, out in changed:
+        _substitute(tags, used, child, out.text)
+    source = target if target is not None else unit.text
+    restored = markup.restore(source, tags) if tags else source
+    return _Done(restored, True, broken, source, tuple(tags), target is not None)
+
+
+def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, written: str) -> None:
+    """Put a child's output (an alt text, a title) into the markup of the tag holding it."""
+    for number, (opening, closing) in enumerate(tags):
+        if number in used:
+            continue
+        if child.kind == "alt" and opening.startswith("![") and opening[2:].startswith(child.text):
+            tags[number] = ("![" + written + opening[2 + len(child.text) :], closing)
+        else:
+            for which, chunk in ((1, closing), (0, opening)):
+                at = chunk.rfind(child.text)
+                if at > 0 and chunk[at - 1] in "\"'(" and chunk.endswith(")"):
+                    new = chunk[:at] + _quoted(written, chunk[at - 1]) + chunk[at + len(child.text) :]
+                    tags[number] = (opening, new) if which else (new, closing)
+                    break
+            else:
+                continue
+        used.add(number)
+        return
+
+
+def _escaped(word: str) -> str:
+    """A word that would open a block at the start of a line, made text."""
+    match = re.match(r"[0-9]{1,9}", word)
+    if match:
+        return word[: match.end()] + "\\" + word[match.end() :]
+    return "\\" + word
+
+
+_YAML_PLAIN = re.compile(r"[^\s\[\]{}|>&*!%@`#,?:'\"-](?:(?!: | #).)*(?<![:\s])$")
+
+
+def _front_value(text: str, unit: Unit, written: str) -> str:
+    """A front-matter value's translation, quoted as YAML needs."""
+    quote = text[unit.start - 1]
+    if quote == '"':
+        return written.replace("\\", "\\\\").replace('"', '\\"')
+    if quote == "'":
+        return written.replace("'", "''")
+    if _YAML_PLAIN.match(written):
+        return written
+    return '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _quoted(written: str, quote: str) -> str:
+    """A title's translation, escaped for its delimiter."""
+    closer = ")" if quote == "(" else quote
+    return written.replace(closer, "\\" + closer) if closer in written else written
+
+
+class _Output:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.placed: list[Placed] = []
+
+    def write(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.size += len(chunk)
+
+
+def _wrapped(leaf: Leaf) -> bool:
+    return leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
+
+
+def align(
+    text: str, units: Sequence[Unit], translate: Callable[[str], str | None]
+) -> tuple[str, list[Placed]]:
+    """The localized document, and each unit's place in it."""
+    roots = _tree(units)
+    regions = [leaf for leaf in scan(text).leaves if _wrapped(leaf)]
+    out = _Output()
+    position = 0
+    index = 0
+    region_index = 0
+    while index < len(roots):
+        node = roots[index]
+        start = node.unit.start
+        while region_index < len(regions) and regions[region_index].spans[-1][1] <= start:
+            region_index += 1
+        region = regions[region_index] if region_index < len(regions) else None
+        if region is not None and region.spans[0][0] <= start:
+            members = []
+            while index < len(roots) and roots[index].unit.start < region.spans[-1][1]:
+                members.append(roots[index])
+                index += 1
+            done = [_render(n, translate, text) for n in members]
+            region_index += 1
+            if any(d is not None and d.translated for d in done):
+                out.write(text[position : region.spans[0][0]])
+                _rewrap(out, text, region, members, done)
+                position = region.spans[-1][1]
+            else:
+                for n, d in zip(members, done, strict=True):
+                    _copy(out, text, position, n, d)
+                    position = n.unit.end if d is not None else position
+            continue
+        done_one = _render(node, translate, text)
+        _copy(out, text, position, node, done_one)
+        if done_one is not None:
+            position = node.unit.end
+        index += 1
+    out.write(text[position:])
+    return "".join(out.parts), out.placed
+
+
+def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | None) -> None:
+    """A unit outside a re-wrapped paragraph: replaced in place, or left for the copy."""
+    unit = node.unit
+    if done is None or not done.translated:
+        shift = out.size - position
+        if done is not None and not done.translated:  # broken: the source kept
+            out.write(text[position : unit.start])
+            out.placed.append(
+                Placed(unit, text[unit.start : unit.end], out.size, out.size + unit.end - unit.start, False, True)
+            )
+            out.write(text[unit.start : unit.end])
+            _place_children(out, node, text, out.size - (unit.end - unit.start), unit.start)
+            return
+        _place_all(out, node, text, shift)
+        return
+    out.write(text[position : unit.start])
+    begin = out.size
+    written = done.text
+    if unit.kind.startswith("front matter"):
+        written = _front_value(text, unit, written)
+    out.write(written)
+    out.placed.append(Placed(unit, written, begin, out.size, done.own, done.broken))
+    _place_children(out, node, done.text, begin, 0)
+
+
+def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
+    unit = node.unit
+    out.placed.append(Placed(unit, text[unit.start : unit.end], shift + unit.start, shift + unit.end, False))
+    for child in node.children:
+        _place_all(out, child, text, shift)
+
+
+def _place_children(out: _Output, node: _Node, written: str, begin: int, base: int) -> None:
+    """The children of a written unit: where their text is found in it."""
+    for child in node.children:
+        at = written.find(child.unit.text)
+        start = begin + max(at, 0)
+        out.placed.append(Placed(child.unit, child.unit.text, start, start + len(child.unit.text), False))
+        _place_children(out, child, written, begin, base)
+
+
+def _rewrap(
+    out: _Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
+) -> None:
+    """A changed paragraph of several lines, wrapped at the source's width."""
+    spans, starts = region.spans, region.starts
+    width = max(end - line for (_, end), line in zip(spans, starts, strict=True))
+    prefix = text[starts[1] : spans[1][0]]
+    column = spans[0][0] - starts[0]
+    state = [column, 1]  # column; at the start of a line: 1, after a hard break: 2
+
+    def emit(word: str) -> None:
+        pieces = word.split("\n")
+        for number, piece in enumerate(pieces):
+            if number:
+                out.write("\n" + prefix)
+                state[0], state[1] = len(prefix), 2
+            if not piece:
+                continue
+            if state[1]:
+                if state[1] == 2 and _OPENS_BLOCK.match(piece):
+                    piece = _escaped(piece)
+                state[1] = 0
+            elif state[0] + 1 + len(piece) > width and not _OPENS_BLOCK.match(piece):
+                out.write("\n" + prefix)
+                state[0] = len(prefix)
+            else:
+                out.write(" ")
+                state[0] += 1
+            out.write(piece)
+            state[0] += len(piece)
+
+    position = spans[0][0]
+    for node, result in zip(members, done, strict=True):
+        unit = node.unit
+        for word in _gap_words(text, region, position, unit.start):
+            emit(word)
+        source, tags = (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
+        begin = None
+        for word in _WORD.findall(source):
+            restored = markup.restore(word, tags) if tags and "<" in word else word
+            if begin is None:
+                begin = out.size + (0 if state[1] else 1)
+            emit(restored)
+        begin = out.size if begin is None else begin
+        written = _tail(out, begin)
+        translated = result is not None and result.own
+        broken = result is not None and result.broken
+        out.placed.append(Placed(unit, written, begin, out.size, translated, broken))
+        _place_children(out, node, written, begin, 0)
+        position = unit.end
+    for word in _gap_words(text, region, position, spans[-1][1]):
+        emit(word)
+
+
+def _gap_words(text: str, region: Leaf, start: int, end: int) -> list[str]:
+    """What lies between two units of a re-wrapped paragraph, folded: hard breaks as
+    "\\n", other line breaks and their prefixes as one space; one word, never split."""
+    if start >= end:
+        return []
+    chunk = []
+    for (s, e), _ in zip(region.spans, region.starts, strict=True):
+        a, b = max(s, start), min(e, end)
+        if a < b:
+            chunk.append(text[a:b])
+    folded = " ".join(chunk).strip()
+    return [folded] if folded else []
+
+
+def _tail(out: _Output, begin: int) -> str:
+    collected, size = [], out.size
+    for part in reversed(out.parts):
+        if size <= begin:
+            break
+        collected.append(part[max(0, begin - (size - len(part))) :])
+        size -= len(part)
+    return "".join(reversed(collected))
