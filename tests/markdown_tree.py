@@ -10,7 +10,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 _TRANSLATED = {"alt", "title"}  # attributes whose values are translated
-_CODE = {"code", "pre"}
+_CODE = {"code"}
 
 
 def renderer() -> MarkdownIt:

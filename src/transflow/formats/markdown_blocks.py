@@ -174,8 +174,8 @@ class _Scanner:
         containers = self.containers
         matched = 0
         first, first_column = _indent(text, pos, end, column)
-        blank = first == end
         for container in containers:
+            blank = first == end
             if container.kind == "quote":
                 if first_column - column < 4 and first < end and text[first] == ">":
                     pos, column = first + 1, first_column + 1
@@ -194,6 +194,7 @@ class _Scanner:
             container.lines += 1
             matched += 1
             first, first_column = _indent(text, pos, end, column)
+        blank = first == end
         leaf = self.leaf
         everything = matched == len(containers)
         if leaf is not None and everything:
@@ -290,11 +291,9 @@ class _Scanner:
             return True
         if char == "[" and _FOOTNOTE.match(text, first, end):
             return True
-        if char in "-+*" or char.isdigit():
-            match = _BULLET.match(text, first, end)
-            if match and _indent(text, match.end(), end, 0)[0] < end:
-                return char in "-+*" or text[first : match.end() - 1] == "1"
-        return False
+        # no container took the line: a list item opens whatever it holds (CommonMark's
+        # limits on items interrupting a paragraph apply to the paragraph's own container)
+        return (char in "-+*" or char.isdigit()) and _BULLET.match(text, first, end) is not None
 
     def _html_type(self, first: int, end: int, interrupting: bool) -> int:
         text = self.text

@@ -90,7 +90,10 @@ def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, writte
         if number in used:
             continue
         if child.kind == "alt" and opening.startswith("![") and opening[2:].startswith(child.text):
-            tags[number] = ("![" + written + opening[2 + len(child.text) :], closing)
+            rest = opening[2 + len(child.text) :]
+            if rest in ("]", "][]"):  # a shortcut or collapsed reference: its text is its label
+                rest = f"][{child.text}]"
+            tags[number] = ("![" + written + rest, closing)
         else:
             for which, chunk in ((1, closing), (0, opening)):
                 at = chunk.rfind(child.text)

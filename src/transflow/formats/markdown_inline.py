@@ -219,7 +219,7 @@ class _Inline:
             self.brackets.pop()
             return -1
         opener = self.nodes[index]
-        end, title = self.link_end(opener.end, i)
+        end, title, label = self.link_end(opener.end, i)
         if end < 0:
             self.brackets.pop()
             return -1
@@ -240,38 +240,42 @@ class _Inline:
         self.emphasis(index)
         self.pairs += 1
         opener.kind, opener.letter, opener.markup, opener.pair = "open", "a", "[", self.pairs
-        self.tag("close", "a", i, end, self.folded(i, end), self.pairs)
+        closing = self.folded(i, end) if label is None else f"][{self.folded(opener.end, i)}]"
+        self.tag("close", "a", i, end, closing, self.pairs)
         if title:
             self.children.append(("title", *title))
         self.brackets = [(n, img, img and act) for n, img, act in self.brackets]
         return end
 
-    def link_end(self, text_start: int, i: int) -> tuple[int, tuple[int, int] | None]:
-        """Where the link or image whose text ends at `i` ends (-1: none), its title's span."""
+    def link_end(
+        self, text_start: int, i: int
+    ) -> tuple[int, tuple[int, int] | None, str | None]:
+        """Where the link or image whose text ends at `i` ends (-1: none), its title's
+        span, and for a shortcut or collapsed reference (whose text is its label) the label."""
         s, after = self.s, i + 1
         if s.startswith("(", after):
             match = _INLINE_LINK.match(s, after)
             if match:
                 for group in (1, 2, 3):
                     if match.group(group) is not None:
-                        return match.end(), (match.start(group), match.end(group))
-                return match.end(), None
+                        return match.end(), (match.start(group), match.end(group)), None
+                return match.end(), None, None
         label_text = s[text_start:i]
         if s.startswith("[", after):
             match = _LABEL.match(s, after)
             if match:
                 label = match.group(1) or label_text
                 if normalize_label(label) in self.references and label.strip():
-                    return match.end(), None
+                    return match.end(), None, (None if match.group(1) else label_text)
                 if match.group(1):
-                    return -1, None
+                    return -1, None, None
         if s.startswith("^", text_start) and len(label_text) > 1:
             if "footnote:" + normalize_label(label_text[1:]) in self.references:
-                return after, None
+                return after, None, None
         if label_text.strip() and normalize_label(label_text) in self.references:
             if "[" not in label_text or _LABEL.fullmatch(f"[{label_text}]"):
-                return after, None
-        return -1, None
+                return after, None, label_text
+        return -1, None, None
 
     def emphasis(self, bottom: int) -> None:
         nodes = self.nodes
