@@ -133,7 +133,9 @@ def _front_value(text: str, unit: Unit, written: str) -> str:
 def _quoted(written: str, quote: str) -> str:
     """A title's translation, escaped for its delimiter."""
     closer = ")" if quote == "(" else quote
-    return written.replace(closer, "\\" + closer) if closer in written else written
+    if closer not in written:
+        return written
+    return re.sub(rf"(?<!\\)\{closer}", lambda m: "\\" + m.group(), written)
 
 
 class _Output:
@@ -180,21 +182,19 @@ def align(
                 position = region.spans[-1][1]
             else:
                 for n, d in zip(members, done, strict=True):
-                    _copy(out, text, position, n, d)
-                    position = n.unit.end if d is not None else position
+                    position = _copy(out, text, position, n, d)
             continue
-        done_one = _render(node, translate, text)
-        _copy(out, text, position, node, done_one)
-        if done_one is not None:
-            position = node.unit.end
+        position = _copy(out, text, position, node, _render(node, translate, text))
         index += 1
     out.write(text[position:])
     return "".join(out.parts), out.placed
 
 
-def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | None) -> None:
-    """A unit outside a re-wrapped paragraph: replaced in place, or left for the copy."""
+def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | None) -> int:
+    """A unit outside a re-wrapped paragraph: replaced in place, or left for the copy;
+    where the copy goes on."""
     unit = node.unit
+    end = unit.end
     if done is None or not done.translated:
         shift = out.size - position
         if done is not None and not done.translated:  # broken: the source kept
@@ -204,17 +204,24 @@ def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | Non
             )
             out.write(text[unit.start : unit.end])
             _place_children(out, node, text, out.size - (unit.end - unit.start), unit.start)
-            return
+            return end
         _place_all(out, node, text, shift)
-        return
+        return position
     out.write(text[position : unit.start])
     begin = out.size
     written = done.text
     if unit.kind.startswith("front matter"):
         written = _front_value(text, unit, written)
+    elif unit.kind == "alt" and text.startswith("]", end) and not text.startswith("](", end):
+        # the alt text of a shortcut or collapsed reference image is its label: keep it
+        if text.startswith("][]", end):
+            written, end = f"{written}][{unit.text}", end + 2
+        elif not text.startswith("][", end):
+            written = f"{written}][{unit.text}"
     out.write(written)
     out.placed.append(Placed(unit, written, begin, out.size, done.own, done.broken))
     _place_children(out, node, done.text, begin, 0)
+    return end
 
 
 def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
@@ -236,16 +243,15 @@ def _place_children(out: _Output, node: _Node, written: str, begin: int, base: i
 def _rewrap(
     out: _Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
 ) -> None:
-    """A changed paragraph of several lines, wrapped at the source's width."""
+    """A changed paragraph of several lines, wrapped at the source's width: words as
+    they were, with a space (or a line break) only where the source had blanks."""
     spans, starts = region.spans, region.starts
     width = max(end - line for (_, end), line in zip(spans, starts, strict=True))
     prefix = text[starts[1] : spans[1][0]]
-    column = spans[0][0] - starts[0]
-    state = [column, 1]  # column; at the start of a line: 1, after a hard break: 2
+    state = [spans[0][0] - starts[0], 1]  # column; at a line's start: 1, after a hard break: 2
 
-    def emit(word: str) -> None:
-        pieces = word.split("\n")
-        for number, piece in enumerate(pieces):
+    def emit(word: str, spaced: bool) -> None:
+        for number, piece in enumerate(word.split("\n")):
             if number:
                 out.write("\n" + prefix)
                 state[0], state[1] = len(prefix), 2
@@ -255,6 +261,8 @@ def _rewrap(
                 if state[1] == 2 and _OPENS_BLOCK.match(piece):
                     piece = _escaped(piece)
                 state[1] = 0
+            elif number or not spaced:
+                pass
             elif state[0] + 1 + len(piece) > width and not _OPENS_BLOCK.match(piece):
                 out.write("\n" + prefix)
                 state[0] = len(prefix)
@@ -265,40 +273,62 @@ def _rewrap(
             state[0] += len(piece)
 
     position = spans[0][0]
+    spaced = False
     for node, result in zip(members, done, strict=True):
         unit = node.unit
-        for word in _gap_words(text, region, position, unit.start):
-            emit(word)
+        spaced = _gap(text, region, position, unit.start, emit, spaced)
         source, tags = (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
-        begin = None
-        for word in _WORD.findall(source):
+        begin = -1
+        for index, word in enumerate(source.split()):
             restored = markup.restore(word, tags) if tags and "<" in word else word
-            if begin is None:
-                begin = out.size + (0 if state[1] else 1)
-            emit(restored)
-        begin = out.size if begin is None else begin
+            emit(restored, spaced or index > 0)
+            if begin < 0:
+                begin = out.size - _written_length(restored, prefix)
+        spaced = False
+        begin = out.size if begin < 0 else begin
         written = _tail(out, begin)
         translated = result is not None and result.own
         broken = result is not None and result.broken
         out.placed.append(Placed(unit, written, begin, out.size, translated, broken))
         _place_children(out, node, written, begin, 0)
         position = unit.end
-    for word in _gap_words(text, region, position, spans[-1][1]):
-        emit(word)
+    _gap(text, region, position, spans[-1][1], emit, spaced)
 
 
-def _gap_words(text: str, region: Leaf, start: int, end: int) -> list[str]:
-    """What lies between two units of a re-wrapped paragraph, folded: hard breaks as
-    "\\n", other line breaks and their prefixes as one space; one word, never split."""
+def _written_length(word: str, prefix: str) -> int:
+    """How many characters emit() wrote for a word (a hard break adds the prefix)."""
+    return len(word) + word.count("\n") * len(prefix)
+
+
+def _gap(
+    text: str,
+    region: Leaf,
+    start: int,
+    end: int,
+    emit: Callable[[str, bool], None],
+    spaced: bool,
+) -> bool:
+    """Emit what lies between two units of a re-wrapped paragraph (line breaks and
+    their prefixes are blanks); whether it ends in a blank."""
     if start >= end:
-        return []
-    chunk = []
-    for (s, e), _ in zip(region.spans, region.starts, strict=True):
-        a, b = max(s, start), min(e, end)
-        if a < b:
-            chunk.append(text[a:b])
-    folded = " ".join(chunk).strip()
-    return [folded] if folded else []
+        return spaced
+    chunks = []
+    for index, (s, e) in enumerate(region.spans):
+        if e < start:
+            continue
+        if s > end:
+            break
+        if index and s >= start:
+            chunks.append(" ")  # the line break
+        if max(s, start) < min(e, end):
+            chunks.append(text[max(s, start) : min(e, end)])
+    folded = "".join(chunks)
+    if not folded.strip():
+        return spaced or bool(folded)
+    for match in re.finditer(r"\S+", folded):
+        emit(match.group(), spaced or match.start() > 0)
+        spaced = False
+    return folded[-1].isspace()
 
 
 def _tail(out: _Output, begin: int) -> str:

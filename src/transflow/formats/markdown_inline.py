@@ -31,7 +31,8 @@ _HTML = re.compile(
     r"|<!\[CDATA\[[\s\S]*?\]\]>"
 )
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-_DESTINATION = r"(?:<(?:[^<>\n\\]|\\.)*>|(?:[^\s()\\\x00-\x1f]|\\.|\((?:[^\s()\\]|\\.)*\))+)"
+_RAW = r"(?:[^ \t\n\r\f\v()\\\x00-\x1f]|\\.)"
+_DESTINATION = rf"(?:<(?:[^<>\n\\]|\\.)*>|(?:{_RAW}|\((?:{_RAW}|\((?:{_RAW})*\))*\))+)"
 _TITLE = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))"""
 _INLINE_LINK = re.compile(
     rf"\([ \t]*\n?[ \t]*(?:{_DESTINATION})?(?:[ \t]*\n?[ \t]*(?<=[ \t\n(]){_TITLE})?[ \t]*\n?[ \t]*\)"
@@ -170,7 +171,7 @@ class _Inline:
                 if found:
                     self.text(plain, i)
                     letter = "a" if found.re is _AUTOLINK else "x"
-                    self.tag("empty", letter, i, found.end(), self.folded(i, found.end()))
+                    self.tag("empty", letter, i, found.end(), s[i : found.end()])
                     pos = plain = found.end()
                 else:
                     pos = i + 1
