@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from transflow import markup
 from transflow.formats import Format, Translate
 from transflow.formats.markdown_blocks import Blocks, Leaf, scan, split_cells
-from transflow.formats.markdown_inline import Child, Piece, pieces
+from transflow.formats.markdown_units import leaf_units, wordy
 from transflow.model import Placed, Unit
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 FRONT_KEYS = ("title", "description", "summary")
 _FRONT = re.compile(r"(title|description|summary)[ \t]*:[ \t]+(\S.*?)[ \t]*$")
 _KINDS = {"heading": "heading", "setext": "heading", "row": "cell"}
-_OBJECT = "\ufffc"  # a standalone tag in the plain text that sentences are split in
 
 
 def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit, ...]:
@@ -60,6 +59,7 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
         options = SegmentationConfig()
     abbreviations = frozenset(options.abbreviations)
     blocks = scan(text)
+    refs = blocks.references
     units: list[Unit] = []
     for leaf in _with_titles(blocks):
         kind = leaf.kind
@@ -71,7 +71,7 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
         if kind == "title":
             start, end = leaf.spans[0]
             title = " ".join(text[start:end].split("\n"))
-            if _wordy(title) and not markup.looks_like_tag(title):
+            if wordy(title) and not markup.looks_like_tag(title):
                 units.append(Unit(leaf.line, 1, "title", title, start, end))
             continue
         found: list[Unit] = []
@@ -79,13 +79,15 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
             row_start, row_end = leaf.spans[0]
             for s, e in split_cells(text[row_start:row_end])[: leaf.cells]:
                 if s < e:
-                    found += _units(text, [(row_start + s, row_start + e)], blocks, "cell", None)
+                    found += leaf_units(text, [(row_start + s, row_start + e)], refs, "cell", None)
         else:
             kind = "footnote" if leaf.footnote and kind == "paragraph" else _KINDS.get(kind, "")
-            split = None if kind in ("heading", "cell") or options.unit == "paragraph" else (
-                lambda p: split_sentences(p, abbreviations, options.non_breaking)
+            split = (
+                None
+                if kind in ("heading", "cell") or options.unit == "paragraph"
+                else (lambda p: split_sentences(p, abbreviations, options.non_breaking))
             )
-            found = _units(text, leaf.spans, blocks, kind, split)
+            found = leaf_units(text, leaf.spans, refs, kind or "sentence", split)
         found.sort(key=lambda u: u.start)
         units += [u._replace(block=leaf.line, number=n) for n, u in enumerate(found, 1)]
     return tuple(units)
@@ -97,10 +99,6 @@ def _with_titles(blocks: Blocks) -> list[Leaf]:
         return leaves
     titles = [Leaf("title", line, [(start, end)]) for line, start, end in blocks.titles]
     return sorted([*leaves, *titles], key=lambda leaf: leaf.spans[0][0] if leaf.spans else 0)
-
-
-def _wordy(text: str) -> bool:
-    return any(char.isalpha() for char in text)
 
 
 def _front(text: str, leaf: Leaf) -> list[Unit]:
@@ -118,149 +116,11 @@ def _front(text: str, leaf: Leaf) -> list[Unit]:
         elif " #" in value:
             value_end = value_start + value.index(" #")
         value = text[value_start:value_end]
-        if _wordy(value) and not markup.looks_like_tag(value):
-            units.append(Unit(line, 1, f"front matter {match.group(1)}", value, value_start, value_end))
+        if wordy(value) and not markup.looks_like_tag(value):
+            units.append(
+                Unit(line, 1, f"front matter {match.group(1)}", value, value_start, value_end)
+            )
     return units
-
-
-def _units(
-    text: str,
-    spans: list[tuple[int, int]],
-    blocks: Blocks,
-    kind: str,
-    split: object,
-) -> list[Unit]:
-    found, children = pieces(text, spans, blocks.references)
-    units = [Unit(0, 0, c.kind, c.text, c.start, c.end) for c in children if _child_ok(c)]
-    plain_parts, offsets = [], []
-    size = 0
-    for piece in found:
-        offsets.append(size)
-        role = piece.kind
-        if role == "text":
-            chunk = text[piece.start : piece.end]
-        elif role == "soft" or (role == "empty" and piece.markup.endswith("\n")):
-            chunk = " "
-        elif role == "empty":
-            chunk = _OBJECT
-        else:
-            continue
-        plain_parts.append(chunk)
-        size += len(chunk)
-    plain = "".join(plain_parts)
-    if split is None:
-        stripped = plain.strip()
-        lead = len(plain) - len(plain.lstrip())
-        sentences = [(lead, lead + len(stripped))] if stripped else []
-    else:
-        assert callable(split)
-        sentences = list(split(plain))
-    if not sentences:
-        return units
-    sentences = _merged(found, offsets, sentences)
-    for index in range(len(sentences)):
-        unit = _unit(text, found, offsets, sentences, index, kind or "sentence")
-        if unit is not None:
-            units.append(unit)
-    return units
-
-
-def _child_ok(child: Child) -> bool:
-    return _wordy(child.text) and not markup.looks_like_tag(child.text)
-
-
-def _owner(piece: Piece, offset: int, sentences: list[tuple[int, int]]) -> int:
-    """The sentence a tag at plain offset `offset` belongs to: an opening tag to the one
-    it opens, a closing tag and a hard break to the one they end, a standalone tag
-    (one character of the plain text) to the one it is in."""
-    kind = piece.kind
-    for index, (s, e) in enumerate(sentences):
-        if kind == "close":
-            if offset <= e:
-                return index if offset > s or index == 0 else index - 1
-        elif offset < e:
-            if offset >= s or index == 0 or kind == "open" or not piece.markup.endswith("\n"):
-                return index
-            return index - 1
-    return len(sentences) - 1
-
-
-def _merged(
-    found: list[Piece], offsets: list[int], sentences: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Sentences joined wherever an element's open and close tags fall in different ones."""
-    while True:
-        where: dict[int, int] = {}
-        join = None
-        for piece, offset in zip(found, offsets, strict=True):
-            if piece.kind == "open":
-                where[piece.pair] = _owner(piece, offset, sentences)
-            elif piece.kind == "close" and piece.pair in where:
-                last = _owner(piece, offset, sentences)
-                if last != where[piece.pair]:
-                    join = (where[piece.pair], last)
-                    break
-        if join is None:
-            return sentences
-        first, last = join
-        sentences = [
-            *sentences[:first],
-            (sentences[first][0], sentences[last][1]),
-            *sentences[last + 1 :],
-        ]
-
-
-def _unit(
-    text: str,
-    found: list[Piece],
-    offsets: list[int],
-    sentences: list[tuple[int, int]],
-    index: int,
-    kind: str,
-) -> Unit | None:
-    parts: list[str] = []
-    tags: list[tuple[str, str]] = []
-    numbers: dict[int, int] = {}
-    start = end = -1
-    s, e = sentences[index]
-    for piece, offset in zip(found, offsets, strict=True):
-        role = piece.kind
-        if role == "text":
-            a, b = max(offset, s), min(offset + piece.end - piece.start, e)
-            if a >= b:
-                continue
-            parts.append(text[piece.start + a - offset : piece.start + b - offset])
-            if start < 0:
-                start = piece.start + a - offset
-            end = piece.start + b - offset
-            continue
-        if role == "soft":
-            if s <= offset < e:
-                parts.append(" ")
-            continue
-        if _owner(piece, offset, sentences) != index:
-            continue
-        if role == "close":
-            number = numbers.get(piece.pair)
-            if number is None:
-                continue
-            tags[number - 1] = (tags[number - 1][0], piece.markup)
-            parts.append(f"</{piece.letter}{number}>")
-        else:
-            tags.append((piece.markup, ""))
-            number = len(tags)
-            if role == "open":
-                numbers[piece.pair] = number
-                parts.append(f"<{piece.letter}{number}>")
-            else:
-                parts.append(f"<{piece.letter}{number}/>")
-        if start < 0 or piece.start < start:
-            start = piece.start
-        end = max(end, piece.end)
-    body = "".join(parts)
-    if not _wordy(markup.plain(body)):
-        return None
-    return Unit(0, 0, kind, body, start, end, tuple(tags))
 
 
 class MarkdownFormat(Format):

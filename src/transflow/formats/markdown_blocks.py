@@ -32,7 +32,8 @@ _HTML_6 = re.compile(
     r"track|ul)(?:[ \t>]|/>|$)",
     re.IGNORECASE,
 )
-_ATTRIBUTE = r"""(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\n]*=[ \t\n]*(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_VALUE = r"""(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*")"""
+_ATTRIBUTE = rf"(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\n]*=[ \t\n]*{_VALUE})?)"
 OPEN_TAG = rf"<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t\n]*/?>"
 CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9-]*[ \t\n]*>"
 _HTML_7 = re.compile(rf"(?:{OPEN_TAG}|{CLOSE_TAG})[ \t]*$")
@@ -168,7 +169,7 @@ class _Scanner:
             start = newline + 1
         return 0, 0  # not closed: no front matter
 
-    def _line(self, number: int, start: int, end: int) -> None:  # noqa: C901
+    def _line(self, number: int, start: int, end: int) -> None:
         text = self.text
         pos, column = start, 0
         containers = self.containers
@@ -264,7 +265,7 @@ class _Scanner:
         marker = match.end()
         content, content_column = _indent(text, marker, end, first_column + marker - first)
         empty = content == end
-        if interrupting and (empty or (marker - first > 1 and text[first:marker - 1] != "1")):
+        if interrupting and (empty or (marker - first > 1 and text[first : marker - 1] != "1")):
             return None
         spaces = content_column - (first_column + marker - first)
         if empty or spaces > 4:
@@ -379,9 +380,14 @@ class _Scanner:
             row.cells, row.footnote = self.cells, any(c.kind == "footnote" for c in self.containers)
             self.leaves.append(row)
             return
-        if paragraph and leaf is not None and char in "|:-" and _DELIMITER_ROW.match(text, first, end):
-            if self._table(leaf, first, end):
-                return
+        if (
+            paragraph
+            and leaf is not None
+            and char in "|:-"
+            and _DELIMITER_ROW.match(text, first, end)
+            and self._table(leaf, first, end)
+        ):
+            return
         if paragraph and leaf is not None:
             leaf.spans.append((first, end))
             leaf.starts.append(start)
@@ -400,8 +406,7 @@ class _Scanner:
 
     def _table(self, leaf: Leaf, first: int, end: int) -> bool:
         text = self.text
-        row = text[first:end].strip()
-        columns = row.split("|")
+        columns = text[first:end].strip().split("|")
         count = 0
         for index, cell in enumerate(columns):
             cell = cell.strip(" \t")

@@ -59,9 +59,8 @@ def _target(unit: Unit, translate: Callable[[str], str | None]) -> tuple[str | N
     target = translate(unit.text)
     if not target or target == unit.text:
         return None, False
-    if unit.tags or "<" in target:
-        if markup.problems(unit.text, target):
-            return None, True
+    if (unit.tags or "<" in target) and markup.problems(unit.text, target):
+        return None, True
     if "\n" in target:
         target = _SPACE_RUN.sub(" ", target)
     return target, False
@@ -74,7 +73,11 @@ def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _
     done = [(child.unit, _render(child, translate, text)) for child in node.children]
     changed = [(child, out) for child, out in done if out is not None and out.translated]
     if target is None and not changed:
-        return _Done(text[unit.start : unit.end], False, True, unit.text, unit.tags) if broken else None
+        return (
+            _Done(text[unit.start : unit.end], False, True, unit.text, unit.tags)
+            if broken
+            else None
+        )
     tags = list(unit.tags)
     used: set[int] = set()
     for child, out in changed:
@@ -98,7 +101,9 @@ def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, writte
             for which, chunk in ((1, closing), (0, opening)):
                 at = chunk.rfind(child.text)
                 if at > 0 and chunk[at - 1] in "\"'(" and chunk.endswith(")"):
-                    new = chunk[:at] + _quoted(written, chunk[at - 1]) + chunk[at + len(child.text) :]
+                    new = (
+                        chunk[:at] + _quoted(written, chunk[at - 1]) + chunk[at + len(child.text) :]
+                    )
                     tags[number] = (opening, new) if which else (new, closing)
                     break
             else:
@@ -200,7 +205,14 @@ def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | Non
         if done is not None and not done.translated:  # broken: the source kept
             out.write(text[position : unit.start])
             out.placed.append(
-                Placed(unit, text[unit.start : unit.end], out.size, out.size + unit.end - unit.start, False, True)
+                Placed(
+                    unit,
+                    text[unit.start : unit.end],
+                    out.size,
+                    out.size + unit.end - unit.start,
+                    False,
+                    True,
+                )
             )
             out.write(text[unit.start : unit.end])
             _place_children(out, node, text, out.size - (unit.end - unit.start), unit.start)
@@ -226,7 +238,9 @@ def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | Non
 
 def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
     unit = node.unit
-    out.placed.append(Placed(unit, text[unit.start : unit.end], shift + unit.start, shift + unit.end, False))
+    out.placed.append(
+        Placed(unit, text[unit.start : unit.end], shift + unit.start, shift + unit.end, False)
+    )
     for child in node.children:
         _place_all(out, child, text, shift)
 
@@ -236,7 +250,9 @@ def _place_children(out: _Output, node: _Node, written: str, begin: int, base: i
     for child in node.children:
         at = written.find(child.unit.text)
         start = begin + max(at, 0)
-        out.placed.append(Placed(child.unit, child.unit.text, start, start + len(child.unit.text), False))
+        out.placed.append(
+            Placed(child.unit, child.unit.text, start, start + len(child.unit.text), False)
+        )
         _place_children(out, child, written, begin, base)
 
 
@@ -277,7 +293,9 @@ def _rewrap(
     for node, result in zip(members, done, strict=True):
         unit = node.unit
         spaced = _gap(text, region, position, unit.start, emit, spaced)
-        source, tags = (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
+        source, tags = (
+            (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
+        )
         begin = -1
         for index, word in enumerate(source.split()):
             restored = markup.restore(word, tags) if tags and "<" in word else word

@@ -34,8 +34,9 @@ _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _RAW = r"(?:[^ \t\n\r\f\v()\\\x00-\x1f]|\\.)"
 _DESTINATION = rf"(?:<(?:[^<>\n\\]|\\.)*>|(?:{_RAW}|\((?:{_RAW}|\((?:{_RAW})*\))*\))+)"
 _TITLE = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))"""
+_BLANK = r"[ \t]*\n?[ \t]*"  # blanks with at most one line break
 _INLINE_LINK = re.compile(
-    rf"\([ \t]*\n?[ \t]*(?:{_DESTINATION})?(?:[ \t]*\n?[ \t]*(?<=[ \t\n(]){_TITLE})?[ \t]*\n?[ \t]*\)"
+    rf"\({_BLANK}(?:{_DESTINATION})?(?:{_BLANK}(?<=[ \t\n(]){_TITLE})?{_BLANK}\)"
 )
 _LABEL = re.compile(r"\[((?:[^\\\[\]]|\\.){0,999})\]")
 _LOOKS_LIKE_TAG = re.compile(r"</?[a-z]{1,3}[1-9][0-9]{0,3}/?>")
@@ -116,7 +117,7 @@ class _Inline:
     def folded(self, start: int, end: int) -> str:
         return self.s[start:end].replace("\n", " ")
 
-    def scan(self) -> list[_Node]:  # noqa: C901
+    def scan(self) -> list[_Node]:
         s, size = self.s, len(self.s)
         pos = plain = 0
         while True:
@@ -248,9 +249,7 @@ class _Inline:
         self.brackets = [(n, img, img and act) for n, img, act in self.brackets]
         return end
 
-    def link_end(
-        self, text_start: int, i: int
-    ) -> tuple[int, tuple[int, int] | None, str | None]:
+    def link_end(self, text_start: int, i: int) -> tuple[int, tuple[int, int] | None, str | None]:
         """Where the link or image whose text ends at `i` ends (-1: none), its title's
         span, and for a shortcut or collapsed reference (whose text is its label) the label."""
         s, after = self.s, i + 1
@@ -270,12 +269,15 @@ class _Inline:
                     return match.end(), None, (None if match.group(1) else label_text)
                 if match.group(1):
                     return -1, None, None
-        if s.startswith("^", text_start) and len(label_text) > 1:
-            if "footnote:" + normalize_label(label_text[1:]) in self.references:
-                return after, None, None
-        if label_text.strip() and normalize_label(label_text) in self.references:
-            if "[" not in label_text or _LABEL.fullmatch(f"[{label_text}]"):
-                return after, None, label_text
+        footnote = "footnote:" + normalize_label(label_text[1:])
+        if label_text.startswith("^") and len(label_text) > 1 and footnote in self.references:
+            return after, None, None
+        if (
+            label_text.strip()
+            and normalize_label(label_text) in self.references
+            and ("[" not in label_text or _LABEL.fullmatch(f"[{label_text}]"))
+        ):
+            return after, None, label_text
         return -1, None, None
 
     def emphasis(self, bottom: int) -> None:
@@ -373,7 +375,9 @@ def pieces(
                 stop += len(markup)
         else:
             out.append(
-                Piece(kind, at(node.start), at(node.end - 1) + 1, node.letter, node.markup, node.pair)
+                Piece(
+                    kind, at(node.start), at(node.end - 1) + 1, node.letter, node.markup, node.pair
+                )
             )
     children = [
         Child(kind, at(start), at(end - 1) + 1, content[start:end].replace("\n", " "))
@@ -394,7 +398,9 @@ def _text(out: list[Piece], content: str, start: int, end: int, at: object) -> N
             if match.start() > last - start:
                 out.append(Piece("text", at(last), at(start + match.start())))
             out.append(
-                Piece("empty", at(start + match.start()), at(start + match.end()), "x", match.group())
+                Piece(
+                    "empty", at(start + match.start()), at(start + match.end()), "x", match.group()
+                )
             )
             last = start + match.end()
         if last < end:

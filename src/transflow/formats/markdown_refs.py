@@ -72,8 +72,10 @@ def definitions(
 
 
 def _blank_title(title: str | None) -> bool:
-    return title is not None and "\n" in title and any(
-        not line.strip() for line in title.split("\n")[1:-1]
+    return (
+        title is not None
+        and "\n" in title
+        and any(not line.strip() for line in title.split("\n")[1:-1])
     )
 
 
