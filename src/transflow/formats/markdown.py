@@ -59,6 +59,7 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
         options = SegmentationConfig()
     abbreviations = frozenset(options.abbreviations)
     blocks = scan(text)
+    _LAST[:] = [text, blocks]
     refs = blocks.references
     units: list[Unit] = []
     for leaf in _with_titles(blocks):
@@ -91,6 +92,20 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
         found.sort(key=lambda u: u.start)
         units += [u._replace(block=leaf.line, number=n) for n, u in enumerate(found, 1)]
     return tuple(units)
+
+
+# the text last segmented and its blocks, which its rebuild (align) uses again
+_LAST: list[object] = []
+
+
+def blocks_of(text: str) -> Blocks:
+    """The blocks of `text`: those its segmentation found when `text` is the text last
+    segmented (a build segments a document, then rebuilds it), else scanned anew."""
+    if _LAST and _LAST[0] is text:
+        found = _LAST[1]
+        assert isinstance(found, Blocks)
+        return found
+    return scan(text)
 
 
 def _with_titles(blocks: Blocks) -> list[Leaf]:
@@ -136,7 +151,7 @@ class MarkdownFormat(Format):
     ) -> tuple[str, list[Placed]]:
         from transflow.formats.markdown_build import align
 
-        return align(text, units, translate)
+        return align(text, units, translate, blocks_of(text))
 
 
 FORMAT = MarkdownFormat

@@ -171,8 +171,19 @@ class _Scanner:
 
     def _line(self, number: int, start: int, end: int) -> None:
         text = self.text
-        pos, column = start, 0
         containers = self.containers
+        if not containers and not self.cells and start < end and text[start].isalpha():
+            # the common case, a line of prose outside containers: a letter in column 0
+            # opens no block, so it continues a paragraph or starts one
+            leaf = self.leaf
+            if leaf is None:
+                self.add("paragraph", number, start, start, end)
+                return
+            if leaf.kind == "paragraph":
+                leaf.spans.append((start, end))
+                leaf.starts.append(start)
+                return
+        pos, column = start, 0
         matched = 0
         first, first_column = _indent(text, pos, end, column)
         for container in containers:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from transflow import markup
-from transflow.formats.markdown_blocks import Leaf, scan
+from transflow.formats.markdown_blocks import Blocks, Leaf, scan
 from transflow.model import Placed, Unit
 
 _WORD = re.compile(r"[^ \t]+")
@@ -83,8 +83,23 @@ def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _
     for child, out in changed:
         _substitute(tags, used, child, out.text)
     source = target if target is not None else unit.text
-    restored = markup.restore(source, tags) if tags else source
+    restored = _restore(source, tags) if tags else source
     return _Done(restored, True, broken, source, tuple(tags), target is not None)
+
+
+def _restore(text: str, tags: Sequence[tuple[str, str]]) -> str:
+    """:func:`transflow.markup.restore`, for valid tags (checked first), in one pass."""
+    if "<" not in text:
+        return text
+
+    def markup_of(match: re.Match[str]) -> str:
+        closing, _, number, empty = match.groups()
+        if closing and empty:
+            return match.group()
+        opening, close = tags[int(number) - 1]
+        return close if closing else opening
+
+    return markup.TAG.sub(markup_of, text)
 
 
 def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, written: str) -> None:
@@ -159,11 +174,15 @@ def _wrapped(leaf: Leaf) -> bool:
 
 
 def align(
-    text: str, units: Sequence[Unit], translate: Callable[[str], str | None]
+    text: str,
+    units: Sequence[Unit],
+    translate: Callable[[str], str | None],
+    blocks: Blocks | None = None,
 ) -> tuple[str, list[Placed]]:
-    """The localized document, and each unit's place in it."""
+    """The localized document, and each unit's place in it (`blocks`: the text's, when
+    known)."""
     roots = _tree(units)
-    regions = [leaf for leaf in scan(text).leaves if _wrapped(leaf)]
+    regions = [leaf for leaf in (blocks or scan(text)).leaves if _wrapped(leaf)]
     out = _Output()
     position = 0
     index = 0
@@ -256,78 +275,91 @@ def _place_children(out: _Output, node: _Node, written: str, begin: int, base: i
         _place_children(out, child, written, begin, base)
 
 
+_HARD = ""  # an atom that stands for a hard line break
+
+
 def _rewrap(
     out: _Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
 ) -> None:
     """A changed paragraph of several lines, wrapped at the source's width: words as
     they were, with a space (or a line break) only where the source had blanks."""
     spans, starts = region.spans, region.starts
-    width = max(end - line for (_, end), line in zip(spans, starts, strict=True))
-    prefix = text[starts[1] : spans[1][0]]
-    state = [spans[0][0] - starts[0], 1]  # column; at a line's start: 1, after a hard break: 2
-
-    def emit(word: str, spaced: bool) -> None:
-        for number, piece in enumerate(word.split("\n")):
-            if number:
-                out.write("\n" + prefix)
-                state[0], state[1] = len(prefix), 2
-            if not piece:
-                continue
-            if state[1]:
-                if state[1] == 2 and _OPENS_BLOCK.match(piece):
-                    piece = _escaped(piece)
-                state[1] = 0
-            elif number or not spaced:
-                pass
-            elif state[0] + 1 + len(piece) > width and not _OPENS_BLOCK.match(piece):
-                out.write("\n" + prefix)
-                state[0] = len(prefix)
-            else:
-                out.write(" ")
-                state[0] += 1
-            out.write(piece)
-            state[0] += len(piece)
-
+    atoms: list[tuple[str, bool]] = []  # (word, a blank before it), _HARD for a hard break
+    ranges = []  # each unit's atoms
     position = spans[0][0]
     spaced = False
     for node, result in zip(members, done, strict=True):
         unit = node.unit
-        spaced = _gap(text, region, position, unit.start, emit, spaced)
+        spaced = _gap(text, region, position, unit.start, atoms, spaced)
         source, tags = (
             (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
         )
-        begin = -1
-        for index, word in enumerate(source.split()):
-            restored = markup.restore(word, tags) if tags and "<" in word else word
-            emit(restored, spaced or index > 0)
-            if begin < 0:
-                begin = out.size - _written_length(restored, prefix)
+        first = len(atoms)
+        for word in source.split():
+            if tags and "<" in word:
+                word = _restore(word, tags)
+                if "\n" in word:
+                    blank = spaced or len(atoms) > first
+                    for number, piece in enumerate(word.split("\n")):
+                        if number:
+                            atoms.append((_HARD, False))
+                        if piece:
+                            atoms.append((piece, blank and not number))
+                    continue
+            atoms.append((word, spaced or len(atoms) > first))
+        ranges.append((first, len(atoms)))
         spaced = False
-        begin = out.size if begin < 0 else begin
-        written = _tail(out, begin)
+        position = unit.end
+    _gap(text, region, position, spans[-1][1], atoms, spaced)
+    width = max(end - line for (_, end), line in zip(spans, starts, strict=True))
+    prefix = text[starts[1] : spans[1][0]]
+    newline = "\n" + prefix
+    buf: list[str] = []
+    where = []  # each atom's (start, end) in the region's output
+    column, size, line_start, hard = spans[0][0] - starts[0], 0, True, False
+    for word, spaced in atoms:
+        if word is _HARD:
+            buf.append(newline)
+            size += len(newline)
+            column, line_start, hard = len(prefix), True, True
+            where.append((size, size))
+            continue
+        if line_start:
+            if hard and _OPENS_BLOCK.match(word):
+                word = _escaped(word)
+            line_start = hard = False
+        elif not spaced:
+            pass
+        elif column + 1 + len(word) > width and not _OPENS_BLOCK.match(word):
+            buf.append(newline)
+            size += len(newline)
+            column = len(prefix)
+        else:
+            buf.append(" ")
+            size += 1
+            column += 1
+        where.append((size, size + len(word)))
+        buf.append(word)
+        size += len(word)
+        column += len(word)
+    written = "".join(buf)
+    base = out.size
+    out.write(written)
+    for node, result, (first, last) in zip(members, done, ranges, strict=True):
+        begin = where[first][0] if first < last else (where[first - 1][1] if first else 0)
+        end = where[last - 1][1] if first < last else begin
+        piece = written[begin:end]
         translated = result is not None and result.own
         broken = result is not None and result.broken
-        out.placed.append(Placed(unit, written, begin, out.size, translated, broken))
-        _place_children(out, node, written, begin, 0)
-        position = unit.end
-    _gap(text, region, position, spans[-1][1], emit, spaced)
-
-
-def _written_length(word: str, prefix: str) -> int:
-    """How many characters emit() wrote for a word (a hard break adds the prefix)."""
-    return len(word) + word.count("\n") * len(prefix)
+        out.placed.append(Placed(node.unit, piece, base + begin, base + end, translated, broken))
+        _place_children(out, node, piece, base + begin, 0)
 
 
 def _gap(
-    text: str,
-    region: Leaf,
-    start: int,
-    end: int,
-    emit: Callable[[str, bool], None],
-    spaced: bool,
+    text: str, region: Leaf, start: int, end: int, atoms: list[tuple[str, bool]], spaced: bool
 ) -> bool:
-    """Emit what lies between two units of a re-wrapped paragraph (line breaks and
-    their prefixes are blanks); whether it ends in a blank."""
+    """The words of what lies between two units of a re-wrapped paragraph (line breaks
+    and their prefixes are blanks); whether it ends in a blank."""
     if start >= end:
         return spaced
     chunks = []
@@ -344,16 +376,6 @@ def _gap(
     if not folded.strip():
         return spaced or bool(folded)
     for match in re.finditer(r"\S+", folded):
-        emit(match.group(), spaced or match.start() > 0)
+        atoms.append((match.group(), spaced or match.start() > 0))
         spaced = False
     return folded[-1].isspace()
-
-
-def _tail(out: _Output, begin: int) -> str:
-    collected, size = [], out.size
-    for part in reversed(out.parts):
-        if size <= begin:
-            break
-        collected.append(part[max(0, begin - (size - len(part))) :])
-        size -= len(part)
-    return "".join(reversed(collected))

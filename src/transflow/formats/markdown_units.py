@@ -3,6 +3,7 @@ numbered tags (see :mod:`.markdown`)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from transflow.formats.markdown_inline import Piece, pieces
 from transflow.model import Unit
 
 Splitter = Callable[[str], list[tuple[int, int]]]
+_INLINE = re.compile(r"[\\`*_\[\]!<]")  # what may start inline markup
 _OBJECT = "\ufffc"  # a standalone tag, in the plain text that sentences are split in
 
 
@@ -28,6 +30,21 @@ def leaf_units(
 ) -> list[Unit]:
     """The units of a leaf whose content lines are `spans` (unordered: children, the alt
     texts and titles inside their sentence's markup, come first)."""
+    if len(spans) == 1:
+        start, end = spans[0]
+        if not _INLINE.search(text, start, end):  # plain text: no markup to look for
+            line = text[start:end]
+            if split is None:
+                stripped = line.strip()
+                lead = len(line) - len(line.lstrip())
+                found_spans = [(lead, lead + len(stripped))] if stripped else []
+            else:
+                found_spans = split(line)
+            return [
+                Unit(0, 0, kind, line[a:b], start + a, start + b)
+                for a, b in found_spans
+                if wordy(line[a:b])
+            ]
     found, children = pieces(text, spans, references)
     units = [
         Unit(0, 0, c.kind, c.text, c.start, c.end)
@@ -133,12 +150,20 @@ def _tagged(
     owners: list[int],
     kind: str,
 ) -> list[Unit]:
+    """The units, in one pass: the sentence a piece goes to never decreases."""
+    units: list[Unit] = []
     count = len(sentences)
-    parts: list[list[str]] = [[] for _ in range(count)]
-    tags: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-    numbers: list[dict[int, int]] = [{} for _ in range(count)]
-    starts = [-1] * count
-    ends = [-1] * count
+    current = 0
+    parts: list[str] = []
+    tags: list[tuple[str, str]] = []
+    numbers: dict[int, int] = {}
+    start = end = -1
+
+    def flush() -> None:
+        body = "".join(parts)
+        if body and wordy(markup.plain(body) if tags else body):
+            units.append(Unit(0, 0, kind, body, start, end, tuple(tags)))
+
     first = 0
     for piece, offset, owner in zip(found, offsets, owners, strict=True):
         role = piece.kind
@@ -151,39 +176,41 @@ def _tagged(
                 s, e = sentences[index]
                 a, b = max(offset, s), min(offset + length, e)
                 if a < b:
+                    if index != current:
+                        flush()
+                        parts, tags, numbers, start, end = [], [], {}, -1, -1
+                        current = index
                     if role == "soft":
-                        parts[index].append(" ")
+                        parts.append(" ")
                     else:
-                        parts[index].append(
-                            text[piece.start + a - offset : piece.start + b - offset]
-                        )
-                        if starts[index] < 0:
-                            starts[index] = piece.start + a - offset
-                        ends[index] = piece.start + b - offset
+                        base = piece.start - offset
+                        parts.append(text[base + a : base + b])
+                        if start < 0:
+                            start = base + a
+                        end = base + b
                 index += 1
             continue
-        bucket = parts[owner]
+        if owner != current:
+            flush()
+            parts, tags, numbers, start, end = [], [], {}, -1, -1
+            current = owner
         if role == "close":
-            number = numbers[owner].get(piece.pair)
+            number = numbers.get(piece.pair)
             if number is None:
                 continue
-            opening = tags[owner][number - 1][0]
-            tags[owner][number - 1] = (opening, piece.markup)
-            bucket.append(f"</{piece.letter}{number}>")
+            tags[number - 1] = (tags[number - 1][0], piece.markup)
+            parts.append(f"</{piece.letter}{number}>")
         else:
-            tags[owner].append((piece.markup, ""))
-            number = len(tags[owner])
+            tags.append((piece.markup, ""))
+            number = len(tags)
             if role == "open":
-                numbers[owner][piece.pair] = number
-                bucket.append(f"<{piece.letter}{number}>")
+                numbers[piece.pair] = number
+                parts.append(f"<{piece.letter}{number}>")
             else:
-                bucket.append(f"<{piece.letter}{number}/>")
-        if starts[owner] < 0 or piece.start < starts[owner]:
-            starts[owner] = piece.start
-        ends[owner] = max(ends[owner], piece.end)
-    units = []
-    for index in range(count):
-        body = "".join(parts[index])
-        if body and wordy(markup.plain(body) if tags[index] else body):
-            units.append(Unit(0, 0, kind, body, starts[index], ends[index], tuple(tags[index])))
+                parts.append(f"<{piece.letter}{number}/>")
+        if start < 0 or piece.start < start:
+            start = piece.start
+        if piece.end > end:
+            end = piece.end
+    flush()
     return units
