@@ -172,14 +172,23 @@ class _Scanner:
     def _line(self, number: int, start: int, end: int) -> None:
         text = self.text
         containers = self.containers
-        if not containers and not self.cells and start < end and text[start].isalpha():
-            # the common case, a line of prose outside containers: a letter in column 0
-            # opens no block, so it continues a paragraph or starts one
+        if not containers:  # the common cases, outside containers, the short way
             leaf = self.leaf
-            if leaf is None:
-                self.add("paragraph", number, start, start, end)
-                return
-            if leaf.kind == "paragraph":
+            if not self.cells and start < end and text[start].isalpha():
+                # a letter in column 0 opens no block: a paragraph goes on or starts
+                if leaf is None:
+                    self.add("paragraph", number, start, start, end)
+                    return
+                if leaf.kind == "paragraph":
+                    leaf.spans.append((start, end))
+                    leaf.starts.append(start)
+                    return
+            elif (
+                self.fence
+                and leaf is not None
+                and leaf.kind == "code"
+                and not text.startswith(self.fence[0], _indent(text, start, end, 0)[0])
+            ):  # a line inside fenced code that cannot close it
                 leaf.spans.append((start, end))
                 leaf.starts.append(start)
                 return

@@ -12,9 +12,9 @@ breaks). Entities and escapes stay as they are in the text.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 from transflow.formats.markdown_blocks import CLOSE_TAG, OPEN_TAG, normalize_label
@@ -59,32 +59,27 @@ class Child(NamedTuple):
 
 
 class _Node:
-    __slots__ = (
-        "after",
-        "before",
-        "can_close",
-        "can_open",
-        "char",
-        "end",
-        "kind",
-        "left",
-        "length",
-        "letter",
-        "markup",
-        "pair",
-        "right",
-        "start",
-    )
+    __slots__ = ("end", "kind", "letter", "markup", "pair", "start")
 
     def __init__(self, kind: str, start: int, end: int) -> None:
-        self.kind = kind  # text, soft, tag (open/close/empty in letter's role), delim, bracket
+        self.kind = kind  # text, soft, open, close, empty, bracket; _Delim: delim
         self.start, self.end = start, end
-        self.letter = self.markup = self.char = ""
+        self.letter = self.markup = ""
         self.pair = 0
-        self.length = self.left = self.right = 0
+
+
+class _Delim(_Node):
+    """A run of ``*`` or ``_``: how much of it opened and closed what."""
+
+    __slots__ = ("after", "before", "can_close", "can_open", "char", "left", "length", "right")
+
+    def __init__(self, start: int, end: int, char: str) -> None:
+        super().__init__("delim", start, end)
+        self.char, self.length = char, end - start
+        self.left = self.right = 0  # delimiters used from its left, from its right
         self.can_open = self.can_close = False
-        self.before: list[tuple[str, str, str, int]] = []
-        self.after: list[tuple[str, str, str, int]] = []
+        self.before: list[tuple[str, str, str, int]] = []  # closing tags it ends with
+        self.after: list[tuple[str, str, str, int]] = []  # opening tags it starts
 
 
 def _kind_of(char: str) -> str:
@@ -202,8 +197,7 @@ class _Inline:
         after = _kind_of(s[stop] if stop < len(s) else "")
         left = after != "space" and (after != "punct" or before in ("space", "punct"))
         right = before != "space" and (before != "punct" or after in ("space", "punct"))
-        node = _Node("delim", start, stop)
-        node.char, node.length = char, stop - start
+        node = _Delim(start, stop, char)
         if char == "*":
             node.can_open, node.can_close = left, right
         else:
@@ -288,6 +282,7 @@ class _Inline:
         current = 0
         while current < len(delims):
             closer = nodes[delims[current]]
+            assert isinstance(closer, _Delim)
             if not closer.can_close:
                 current += 1
                 continue
@@ -297,6 +292,7 @@ class _Inline:
             j = current - 1
             while j >= 0 and delims[j] > floor:
                 opener = nodes[delims[j]]
+                assert isinstance(opener, _Delim)
                 if opener.char == closer.char and opener.can_open:
                     odd = (
                         (closer.can_open or opener.can_close)
@@ -315,6 +311,7 @@ class _Inline:
                     current += 1
                 continue
             opener = nodes[delims[found]]
+            assert isinstance(opener, _Delim)
             left = opener.length - opener.left - opener.right
             right = closer.length - closer.left - closer.right
             use = 2 if left >= 2 and right >= 2 else 1
@@ -337,23 +334,19 @@ def pieces(
     text: str, spans: list[tuple[int, int]], references: dict[str, None]
 ) -> tuple[list[Piece], list[Child]]:
     """The inline content of a leaf whose content lines are `spans` of `text`."""
+    at: Callable[[int], int]  # content offset -> source offset
     if len(spans) == 1:
-        base = spans[0][0]
-        content = text[base : spans[0][1]]
-
-        def at(offset: int) -> int:
-            return base + offset
+        base, stop = spans[0]
+        content = text[base:stop]
+        at = range(base, stop + 1).__getitem__
     else:
-        bases, parts, size = [], [], 0
+        parts: list[str] = []
+        where: list[int] = []
         for start, end in spans:
-            bases.append(size)
             parts.append(text[start:end])
-            size += end - start + 1
+            where.extend(range(start, end + 1))  # a line and its break
         content = "\n".join(parts)
-
-        def at(offset: int) -> int:
-            line = bisect.bisect_right(bases, offset) - 1
-            return spans[line][0] + offset - bases[line]
+        at = where.__getitem__
 
     scanner = _Inline(content, references)
     out: list[Piece] = []
@@ -363,7 +356,7 @@ def pieces(
             _text(out, content, node.start, node.end, at)
         elif kind == "soft":
             out.append(Piece("soft", at(node.start), at(node.end - 1) + 1))
-        elif kind == "delim":
+        elif isinstance(node, _Delim):
             start = node.start
             for role, letter, markup, pair in node.before:
                 out.append(Piece(role, at(start), at(start + len(markup)), letter, markup, pair))
@@ -387,10 +380,9 @@ def pieces(
     return _pair_html(out, scanner.pairs), children
 
 
-def _text(out: list[Piece], content: str, start: int, end: int, at: object) -> None:
+def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
     if start >= end:
         return
-    assert callable(at)
     chunk = content[start:end]
     if "<" in chunk and _LOOKS_LIKE_TAG.search(chunk):
         last = start
