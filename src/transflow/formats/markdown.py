@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 
 from transflow import markup
 from transflow.formats import Format, Translate
-from transflow.formats.markdown_blocks import Blocks, Leaf, scan, split_cells
+from transflow.formats.markdown_blocks import Blocks, Leaf, scan
+from transflow.formats.markdown_syntax import split_cells
 from transflow.formats.markdown_units import leaf_units, wordy
 from transflow.model import Placed, Unit
 

@@ -11,34 +11,27 @@ text between the spans is copied from the source, never re-rendered.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_FENCE = re.compile(r"(`{3,}|~{3,})")
-_ATX = re.compile(r"#{1,6}(?=[ \t]|$)")
-_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
-_BULLET = re.compile(r"([-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)")
-_FOOTNOTE = re.compile(r"\[\^((?:[^\]\\\s]|\\.)+)\]:")
-_DELIMITER_ROW = re.compile(r"[|:-][|: \t-]*$")
-_DELIMITER_CELL = re.compile(r":?-+:?$")
-_HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
-_HTML_1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
-_HTML_6 = re.compile(
-    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|"
-    r"dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
-    r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
-    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
-    r"track|ul)(?:[ \t>]|/>|$)",
-    re.IGNORECASE,
+from transflow.formats.markdown_syntax import (
+    ATX,
+    BULLET,
+    DELIMITER_CELL,
+    DELIMITER_ROW,
+    FENCE,
+    FOOTNOTE,
+    HTML_1_END,
+    HTML_ENDS,
+    SETEXT,
+    SPACE,
+    THEMATIC,
+    advance,
+    html_type,
+    normalize_label,
+    skip_blanks,
+    split_cells,
+    trim_end,
 )
-_VALUE = r"""(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*")"""
-_ATTRIBUTE = rf"(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\n]*=[ \t\n]*{_VALUE})?)"
-OPEN_TAG = rf"<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t\n]*/?>"
-CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9-]*[ \t\n]*>"
-_HTML_7 = re.compile(rf"(?:{OPEN_TAG}|{CLOSE_TAG})[ \t]*$")
-_HTML_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
-_SPACE = " \t"
 
 
 @dataclass
@@ -66,33 +59,6 @@ class Blocks:
     leaves: list[Leaf]
     references: dict[str, None]  # normalized labels of link reference definitions
     titles: list[tuple[int, int, int]]  # link definitions' titles: (line, start, end)
-
-
-def normalize_label(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-def _indent(text: str, pos: int, end: int, column: int) -> tuple[int, int]:
-    """The first non-blank position from `pos` and its column."""
-    while pos < end:
-        char = text[pos]
-        if char == " ":
-            column += 1
-        elif char == "\t":
-            column += 4 - column % 4
-        else:
-            break
-        pos += 1
-    return pos, column
-
-
-def _advance(text: str, pos: int, end: int, column: int, width: int) -> tuple[int, int]:
-    """Past `width` columns of indentation (a tab counts whole)."""
-    target = column + width
-    while pos < end and column < target and text[pos] in _SPACE:
-        column = column + 1 if text[pos] == " " else column + 4 - column % 4
-        pos += 1
-    return pos, column
 
 
 class _Scanner:
@@ -187,21 +153,21 @@ class _Scanner:
                 self.fence
                 and leaf is not None
                 and leaf.kind == "code"
-                and not text.startswith(self.fence[0], _indent(text, start, end, 0)[0])
+                and not text.startswith(self.fence[0], skip_blanks(text, start, end, 0)[0])
             ):  # a line inside fenced code that cannot close it
                 leaf.spans.append((start, end))
                 leaf.starts.append(start)
                 return
         pos, column = start, 0
         matched = 0
-        first, first_column = _indent(text, pos, end, column)
+        first, first_column = skip_blanks(text, pos, end, column)
         for container in containers:
             blank = first == end
             if container.kind == "quote":
                 if first_column - column < 4 and first < end and text[first] == ">":
                     pos, column = first + 1, first_column + 1
-                    if pos < end and text[pos] in _SPACE:
-                        pos, column = _advance(text, pos, end, column, 1)
+                    if pos < end and text[pos] in SPACE:
+                        pos, column = advance(text, pos, end, column, 1)
                 else:
                     break
             elif blank:
@@ -209,12 +175,12 @@ class _Scanner:
                     break
                 pos, column = first, first_column
             elif first_column - column >= container.width:
-                pos, column = _advance(text, pos, end, column, container.width)
+                pos, column = advance(text, pos, end, column, container.width)
             else:
                 break
             container.lines += 1
             matched += 1
-            first, first_column = _indent(text, pos, end, column)
+            first, first_column = skip_blanks(text, pos, end, column)
         blank = first == end
         leaf = self.leaf
         everything = matched == len(containers)
@@ -249,10 +215,10 @@ class _Scanner:
                 self.close()
                 containers.append(_Container("quote", lines=1))
                 pos, column = first + 1, first_column + 1
-                if pos < end and text[pos] in _SPACE:
-                    pos, column = _advance(text, pos, end, column, 1)
-            elif char == "[" and _FOOTNOTE.match(text, first, end):
-                match = _FOOTNOTE.match(text, first, end)
+                if pos < end and text[pos] in SPACE:
+                    pos, column = advance(text, pos, end, column, 1)
+            elif char == "[" and FOOTNOTE.match(text, first, end):
+                match = FOOTNOTE.match(text, first, end)
                 assert match is not None
                 self.close()
                 self.references.setdefault("footnote:" + normalize_label(match.group(1)), None)
@@ -260,7 +226,7 @@ class _Scanner:
                 pos, column = match.end(), first_column + match.end() - first
             elif (
                 (char in "-+*" or char.isdigit())
-                and not _THEMATIC.match(text, first, end)
+                and not THEMATIC.match(text, first, end)
                 and (item := self._item(first, first_column, column, end, paragraph and not opened))
             ):
                 pos, column, width, empty = item
@@ -271,7 +237,7 @@ class _Scanner:
             opened = True
             paragraph = False
             self.cells = 0
-            first, first_column = _indent(text, pos, end, column)
+            first, first_column = skip_blanks(text, pos, end, column)
             blank = first == end
         self._leaf(number, start, pos, first, first_column - column, end, blank, paragraph)
 
@@ -279,17 +245,17 @@ class _Scanner:
         self, first: int, first_column: int, column: int, end: int, interrupting: bool
     ) -> tuple[int, int, int, bool] | None:
         text = self.text
-        match = _BULLET.match(text, first, end)
+        match = BULLET.match(text, first, end)
         if match is None:
             return None
         marker = match.end()
-        content, content_column = _indent(text, marker, end, first_column + marker - first)
+        content, content_column = skip_blanks(text, marker, end, first_column + marker - first)
         empty = content == end
         if interrupting and (empty or (marker - first > 1 and text[first : marker - 1] != "1")):
             return None
         spaces = content_column - (first_column + marker - first)
         if empty or spaces > 4:
-            pos, new_column = _advance(text, marker, end, first_column + marker - first, 1)
+            pos, new_column = advance(text, marker, end, first_column + marker - first, 1)
             width = first_column - column + marker - first + 1
             return (pos, new_column, width, empty)
         return (content, content_column, content_column - column, False)
@@ -302,37 +268,19 @@ class _Scanner:
         char = text[first]
         if char == ">":
             return True
-        if char in "`~" and _FENCE.match(text, first, end):
+        if char in "`~" and FENCE.match(text, first, end):
             return True
-        if char == "#" and _ATX.match(text, first, end):
+        if char == "#" and ATX.match(text, first, end):
             return True
-        if char in "-*_" and _THEMATIC.match(text, first, end):
+        if char in "-*_" and THEMATIC.match(text, first, end):
             return True
-        if char == "<" and self._html_type(first, end, True):
+        if char == "<" and html_type(text, first, end, True):
             return True
-        if char == "[" and _FOOTNOTE.match(text, first, end):
+        if char == "[" and FOOTNOTE.match(text, first, end):
             return True
         # no container took the line: a list item opens whatever it holds (CommonMark's
         # limits on items interrupting a paragraph apply to the paragraph's own container)
-        return (char in "-+*" or char.isdigit()) and _BULLET.match(text, first, end) is not None
-
-    def _html_type(self, first: int, end: int, interrupting: bool) -> int:
-        text = self.text
-        if _HTML_1.match(text, first, end):
-            return 1
-        if text.startswith("<!--", first):
-            return 2
-        if text.startswith("<?", first):
-            return 3
-        if text.startswith("<![CDATA[", first):
-            return 5
-        if text.startswith("<!", first) and first + 2 < end and text[first + 2].isalpha():
-            return 4
-        if _HTML_6.match(text, first, end):
-            return 6
-        if not interrupting and _HTML_7.match(text, first, end):
-            return 7
-        return 0
+        return (char in "-+*" or char.isdigit()) and BULLET.match(text, first, end) is not None
 
     def _leaf(
         self,
@@ -363,40 +311,40 @@ class _Scanner:
                 self.fence = ""
             return
         char = text[first]
-        if char in "`~" and (fence := _FENCE.match(text, first, end)):
+        if char in "`~" and (fence := FENCE.match(text, first, end)):
             marker = fence.group(1)
             if not (char == "`" and "`" in text[fence.end() : end]):
                 self.add("code", number, start, pos, end)
                 self.fence = marker
                 self.cells = 0
                 return
-        if char == "#" and (atx := _ATX.match(text, first, end)):
-            content = _indent(text, atx.end(), end, 0)[0]
-            stop = _trim_end(text, content, end)
+        if char == "#" and (atx := ATX.match(text, first, end)):
+            content = skip_blanks(text, atx.end(), end, 0)[0]
+            stop = trim_end(text, content, end)
             closing = stop
             while closing > content and text[closing - 1] == "#":
                 closing -= 1
-            if closing == content or text[closing - 1] in _SPACE:
-                stop = _trim_end(text, content, closing)
+            if closing == content or text[closing - 1] in SPACE:
+                stop = trim_end(text, content, closing)
             self.add("heading", number, start, content, stop)
             self.close()
             self.cells = 0
             return
-        if paragraph and leaf is not None and char in "=-" and _SETEXT.match(text, first, end):
+        if paragraph and leaf is not None and char in "=-" and SETEXT.match(text, first, end):
             self.close_setext(leaf)
             return
-        if char in "-*_" and _THEMATIC.match(text, first, end):
+        if char in "-*_" and THEMATIC.match(text, first, end):
             self.close()
             self.cells = 0
             return
-        if char == "<" and (kind := self._html_type(first, end, paragraph)):
+        if char == "<" and (kind := html_type(text, first, end, paragraph)):
             self.cells = 0
             self.add("html", number, start, pos, end)
             self.html_end = kind
             self._html_ended(self.leaf, first, end)
             return
         if self.cells:
-            row = Leaf("row", number, [(first, _trim_end(text, first, end))], [start])
+            row = Leaf("row", number, [(first, trim_end(text, first, end))], [start])
             row.cells, row.footnote = self.cells, any(c.kind == "footnote" for c in self.containers)
             self.leaves.append(row)
             return
@@ -404,7 +352,7 @@ class _Scanner:
             paragraph
             and leaf is not None
             and char in "|:-"
-            and _DELIMITER_ROW.match(text, first, end)
+            and DELIMITER_ROW.match(text, first, end)
             and self._table(leaf, first, end)
         ):
             return
@@ -434,7 +382,7 @@ class _Scanner:
                 if index in (0, len(columns) - 1):
                     continue
                 return False
-            if not _DELIMITER_CELL.match(cell):
+            if not DELIMITER_CELL.match(cell):
                 return False
             count += 1
         header_start, header_end = leaf.spans[-1]
@@ -462,7 +410,7 @@ class _Scanner:
             stop = first
             while stop < end and text[stop] == fence[0]:
                 stop += 1
-            if _indent(text, stop, end, 0)[0] == end:
+            if skip_blanks(text, stop, end, 0)[0] == end:
                 self.fence = ""
                 self.close()
 
@@ -476,8 +424,8 @@ class _Scanner:
 
     def _html_ended(self, leaf: Leaf | None, pos: int, end: int) -> None:
         kind, line = self.html_end, self.text[pos:end]
-        if (kind == 1 and _HTML_1_END.search(line)) or (
-            kind in _HTML_ENDS and _HTML_ENDS[kind] in line
+        if (kind == 1 and HTML_1_END.search(line)) or (
+            kind in HTML_ENDS and HTML_ENDS[kind] in line
         ):
             self.close()
 
@@ -486,42 +434,7 @@ def _trim_last(text: str, leaf: Leaf) -> None:
     """A paragraph's last line without its trailing blanks (the others keep theirs: two
     spaces before a line break are a hard break)."""
     start, end = leaf.spans[-1]
-    leaf.spans[-1] = (start, _trim_end(text, start, end))
-
-
-def _trim_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in _SPACE:
-        end -= 1
-    return end
-
-
-def split_cells(row: str) -> list[tuple[int, int]]:
-    """Spans of a table row's cells in `row` (trimmed), split at unescaped pipes, leading
-    and trailing empty cells dropped, as markdown-it does."""
-    cells, start, index = [], 0, 0
-    size = len(row)
-    while index < size:
-        char = row[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "|":
-            cells.append((start, index))
-            start = index + 1
-        index += 1
-    cells.append((start, size))
-    if cells and not row[cells[0][0] : cells[0][1]].strip():
-        cells.pop(0)
-    if cells and not row[cells[-1][0] : cells[-1][1]].strip():
-        cells.pop()
-    trimmed = []
-    for s, e in cells:
-        while s < e and row[s] in _SPACE:
-            s += 1
-        while e > s and row[e - 1] in _SPACE:
-            e -= 1
-        trimmed.append((s, e))
-    return trimmed
+    leaf.spans[-1] = (start, trim_end(text, start, end))
 
 
 def scan(text: str) -> Blocks:

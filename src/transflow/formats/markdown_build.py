@@ -10,7 +10,6 @@ from transflow import markup
 from transflow.formats.markdown_blocks import Blocks, Leaf, scan
 from transflow.model import Placed, Unit
 
-_WORD = re.compile(r"[^ \t]+")
 # a word that would open a block (or break the paragraph) at the start of a line
 _OPENS_BLOCK = re.compile(r"[#>=+*_~`|<:-]|[0-9]{1,9}[.)]|\[\^")
 _SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
@@ -59,7 +58,11 @@ def _target(unit: Unit, translate: Callable[[str], str | None]) -> tuple[str | N
     target = translate(unit.text)
     if not target or target == unit.text:
         return None, False
-    if (unit.tags or "<" in target) and markup.problems(unit.text, target):
+    if (
+        (unit.tags or "<" in target)
+        and markup.TAG.findall(target) != markup.TAG.findall(unit.text)  # moved, or broken
+        and markup.problems(unit.text, target)
+    ):
         return None, True
     if "\n" in target:
         target = _SPACE_RUN.sub(" ", target)

@@ -1,23 +1,22 @@
-"""Inline Markdown: a leaf block's content as text pieces and markup tags.
+"""Inline Markdown: a scanner after the CommonMark 0.31 inline algorithm.
 
-A scanner after the CommonMark 0.31 inline algorithm: backslash escapes, code spans,
-autolinks, raw HTML, emphasis (the delimiter-run rules), links and images (inline and
-reference), footnote references and hard line breaks. It finds where each element's
-markup lies in the source and returns the content as pieces in source order: text
-(source offsets), soft line breaks, and tags (:mod:`transflow.markup`): paired
-``open``/``close`` (emphasis, strong, links, inline HTML elements) and standalone
-``empty`` (code spans, images, autolinks, footnote references, other HTML, hard
-breaks). Entities and escapes stay as they are in the text.
+Backslash escapes, code spans, autolinks, raw HTML, emphasis (the delimiter-run rules),
+links and images (inline and reference), footnote references and hard line breaks: it
+finds where each element's markup lies in a leaf's content, as nodes in source order
+that :func:`transflow.formats.markdown_units.pieces` makes text pieces, soft line
+breaks and tags (:mod:`transflow.markup`): paired ``open``/``close`` (emphasis,
+strong, links, inline HTML elements) and standalone ``empty`` (code spans, images,
+autolinks, footnote references, other HTML, hard breaks). Entities and escapes stay
+as they are in the text.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from typing import NamedTuple
 
-from transflow.formats.markdown_blocks import CLOSE_TAG, OPEN_TAG, normalize_label
+from transflow.formats.markdown_syntax import CLOSE_TAG, OPEN_TAG, normalize_label
 
 _SPECIAL = re.compile(r"[\\`*_\[\]!<\n]")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -30,7 +29,7 @@ _HTML = re.compile(
     rf"{OPEN_TAG}|{CLOSE_TAG}|<!-->|<!--->|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>"
     r"|<!\[CDATA\[[\s\S]*?\]\]>"
 )
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _RAW = r"(?:[^ \t\n\r\f\v()\\\x00-\x1f]|\\.)"
 _DESTINATION = rf"(?:<(?:[^<>\n\\]|\\.)*>|(?:{_RAW}|\((?:{_RAW}|\((?:{_RAW})*\))*\))+)"
 _TITLE = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))"""
@@ -39,7 +38,7 @@ _INLINE_LINK = re.compile(
     rf"\({_BLANK}(?:{_DESTINATION})?(?:{_BLANK}(?<=[ \t\n(]){_TITLE})?{_BLANK}\)"
 )
 _LABEL = re.compile(r"\[((?:[^\\\[\]]|\\.){0,999})\]")
-_LOOKS_LIKE_TAG = re.compile(r"</?[a-z]{1,3}[1-9][0-9]{0,3}/?>")
+LOOKS_LIKE_TAG = re.compile(r"</?[a-z]{1,3}[1-9][0-9]{0,3}/?>")
 
 
 class Piece(NamedTuple):
@@ -68,7 +67,7 @@ class _Node:
         self.pair = 0
 
 
-class _Delim(_Node):
+class Delim(_Node):
     """A run of ``*`` or ``_``: how much of it opened and closed what."""
 
     __slots__ = ("after", "before", "can_close", "can_open", "char", "left", "length", "right")
@@ -90,7 +89,7 @@ def _kind_of(char: str) -> str:
     return "other"
 
 
-class _Inline:
+class Inline:
     def __init__(self, content: str, references: dict[str, None]) -> None:
         self.s = content
         self.references = references
@@ -197,7 +196,7 @@ class _Inline:
         after = _kind_of(s[stop] if stop < len(s) else "")
         left = after != "space" and (after != "punct" or before in ("space", "punct"))
         right = before != "space" and (before != "punct" or after in ("space", "punct"))
-        node = _Delim(start, stop, char)
+        node = Delim(start, stop, char)
         if char == "*":
             node.can_open, node.can_close = left, right
         else:
@@ -282,7 +281,7 @@ class _Inline:
         current = 0
         while current < len(delims):
             closer = nodes[delims[current]]
-            assert isinstance(closer, _Delim)
+            assert isinstance(closer, Delim)
             if not closer.can_close:
                 current += 1
                 continue
@@ -292,7 +291,7 @@ class _Inline:
             j = current - 1
             while j >= 0 and delims[j] > floor:
                 opener = nodes[delims[j]]
-                assert isinstance(opener, _Delim)
+                assert isinstance(opener, Delim)
                 if opener.char == closer.char and opener.can_open:
                     odd = (
                         (closer.can_open or opener.can_close)
@@ -311,7 +310,7 @@ class _Inline:
                     current += 1
                 continue
             opener = nodes[delims[found]]
-            assert isinstance(opener, _Delim)
+            assert isinstance(opener, Delim)
             left = opener.length - opener.left - opener.right
             right = closer.length - closer.left - closer.right
             use = 2 if left >= 2 and right >= 2 else 1
@@ -328,105 +327,3 @@ class _Inline:
                 current -= 1
             if right == use:
                 del delims[current]
-
-
-def pieces(
-    text: str, spans: list[tuple[int, int]], references: dict[str, None]
-) -> tuple[list[Piece], list[Child]]:
-    """The inline content of a leaf whose content lines are `spans` of `text`."""
-    at: Callable[[int], int]  # content offset -> source offset
-    if len(spans) == 1:
-        base, stop = spans[0]
-        content = text[base:stop]
-        at = range(base, stop + 1).__getitem__
-    else:
-        parts: list[str] = []
-        where: list[int] = []
-        for start, end in spans:
-            parts.append(text[start:end])
-            where.extend(range(start, end + 1))  # a line and its break
-        content = "\n".join(parts)
-        at = where.__getitem__
-
-    scanner = _Inline(content, references)
-    out: list[Piece] = []
-    for node in scanner.scan():
-        kind = node.kind
-        if kind == "text" or kind == "bracket":
-            _text(out, content, node.start, node.end, at)
-        elif kind == "soft":
-            out.append(Piece("soft", at(node.start), at(node.end - 1) + 1))
-        elif isinstance(node, _Delim):
-            start = node.start
-            for role, letter, markup, pair in node.before:
-                out.append(Piece(role, at(start), at(start + len(markup)), letter, markup, pair))
-                start += len(markup)
-            stop = node.end - node.right
-            _text(out, content, start, stop, at)
-            for role, letter, markup, pair in node.after:
-                out.append(Piece(role, at(stop), at(stop + len(markup)), letter, markup, pair))
-                stop += len(markup)
-        else:
-            out.append(
-                Piece(
-                    kind, at(node.start), at(node.end - 1) + 1, node.letter, node.markup, node.pair
-                )
-            )
-    children = [
-        Child(kind, at(start), at(end - 1) + 1, content[start:end].replace("\n", " "))
-        for kind, start, end in scanner.children
-        if end > start
-    ]
-    return _pair_html(out, scanner.pairs), children
-
-
-def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
-    if start >= end:
-        return
-    chunk = content[start:end]
-    if "<" in chunk and _LOOKS_LIKE_TAG.search(chunk):
-        last = start
-        for match in _LOOKS_LIKE_TAG.finditer(chunk):
-            if match.start() > last - start:
-                out.append(Piece("text", at(last), at(start + match.start())))
-            out.append(
-                Piece(
-                    "empty", at(start + match.start()), at(start + match.end()), "x", match.group()
-                )
-            )
-            last = start + match.end()
-        if last < end:
-            out.append(Piece("text", at(last), at(end - 1) + 1))
-        return
-    out.append(Piece("text", at(start), at(end - 1) + 1))
-
-
-def _pair_html(out: list[Piece], pairs: int) -> list[Piece]:
-    """Inline HTML open and close tags of one element, properly nested, made a pair."""
-    stack: list[tuple[int, str]] = []  # (index in out, HTML name or "" for other pairs)
-    for index, piece in enumerate(out):
-        if piece.kind == "open":
-            stack.append((index, ""))
-        elif piece.kind == "close":
-            while stack and stack[-1][1]:
-                stack.pop()
-            if stack:
-                stack.pop()
-        elif piece.kind == "empty" and piece.letter == "x" and piece.markup.startswith("<"):
-            name = _TAG_NAME.match(piece.markup)
-            if name is None or piece.markup.endswith("/>"):
-                continue
-            if piece.markup.startswith("</"):
-                for depth in range(len(stack) - 1, -1, -1):
-                    if not stack[depth][1]:
-                        break
-                    if stack[depth][1] == name.group(1).lower():
-                        pairs += 1
-                        opening = out[stack[depth][0]]
-                        out[stack[depth][0]] = opening._replace(kind="open", pair=pairs)
-                        out[index] = piece._replace(kind="close", pair=pairs)
-                        del stack[depth:]
-                        break
-            else:
-                stack.append((index, name.group(1).lower()))
-    return out

@@ -28,7 +28,7 @@ def definitions(
     their labels go to `references`, their titles (line, start, end) to `titles`."""
     if not text.startswith("[", leaf.spans[0][0]):
         return
-    from transflow.formats.markdown_blocks import normalize_label
+    from transflow.formats.markdown_syntax import normalize_label
 
     bases = []
     parts = []

@@ -8,7 +8,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from transflow import markup
-from transflow.formats.markdown_inline import Piece, pieces
+from transflow.formats.markdown_inline import (
+    LOOKS_LIKE_TAG,
+    TAG_NAME,
+    Child,
+    Delim,
+    Inline,
+    Piece,
+)
 from transflow.model import Unit
 
 Splitter = Callable[[str], list[tuple[int, int]]]
@@ -214,3 +221,105 @@ def _tagged(
             end = piece.end
     flush()
     return units
+
+
+def pieces(
+    text: str, spans: list[tuple[int, int]], references: dict[str, None]
+) -> tuple[list[Piece], list[Child]]:
+    """The inline content of a leaf whose content lines are `spans` of `text`."""
+    at: Callable[[int], int]  # content offset -> source offset
+    if len(spans) == 1:
+        base, stop = spans[0]
+        content = text[base:stop]
+        at = range(base, stop + 1).__getitem__
+    else:
+        parts: list[str] = []
+        where: list[int] = []
+        for start, end in spans:
+            parts.append(text[start:end])
+            where.extend(range(start, end + 1))  # a line and its break
+        content = "\n".join(parts)
+        at = where.__getitem__
+
+    scanner = Inline(content, references)
+    out: list[Piece] = []
+    for node in scanner.scan():
+        kind = node.kind
+        if kind == "text" or kind == "bracket":
+            _text(out, content, node.start, node.end, at)
+        elif kind == "soft":
+            out.append(Piece("soft", at(node.start), at(node.end - 1) + 1))
+        elif isinstance(node, Delim):
+            start = node.start
+            for role, letter, markup, pair in node.before:
+                out.append(Piece(role, at(start), at(start + len(markup)), letter, markup, pair))
+                start += len(markup)
+            stop = node.end - node.right
+            _text(out, content, start, stop, at)
+            for role, letter, markup, pair in node.after:
+                out.append(Piece(role, at(stop), at(stop + len(markup)), letter, markup, pair))
+                stop += len(markup)
+        else:
+            out.append(
+                Piece(
+                    kind, at(node.start), at(node.end - 1) + 1, node.letter, node.markup, node.pair
+                )
+            )
+    children = [
+        Child(kind, at(start), at(end - 1) + 1, content[start:end].replace("\n", " "))
+        for kind, start, end in scanner.children
+        if end > start
+    ]
+    return _pair_html(out, scanner.pairs), children
+
+
+def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
+    if start >= end:
+        return
+    chunk = content[start:end]
+    if "<" in chunk and LOOKS_LIKE_TAG.search(chunk):
+        last = start
+        for match in LOOKS_LIKE_TAG.finditer(chunk):
+            if match.start() > last - start:
+                out.append(Piece("text", at(last), at(start + match.start())))
+            out.append(
+                Piece(
+                    "empty", at(start + match.start()), at(start + match.end()), "x", match.group()
+                )
+            )
+            last = start + match.end()
+        if last < end:
+            out.append(Piece("text", at(last), at(end - 1) + 1))
+        return
+    out.append(Piece("text", at(start), at(end - 1) + 1))
+
+
+def _pair_html(out: list[Piece], pairs: int) -> list[Piece]:
+    """Inline HTML open and close tags of one element, properly nested, made a pair."""
+    stack: list[tuple[int, str]] = []  # (index in out, HTML name or "" for other pairs)
+    for index, piece in enumerate(out):
+        if piece.kind == "open":
+            stack.append((index, ""))
+        elif piece.kind == "close":
+            while stack and stack[-1][1]:
+                stack.pop()
+            if stack:
+                stack.pop()
+        elif piece.kind == "empty" and piece.letter == "x" and piece.markup.startswith("<"):
+            name = TAG_NAME.match(piece.markup)
+            if name is None or piece.markup.endswith("/>"):
+                continue
+            if piece.markup.startswith("</"):
+                for depth in range(len(stack) - 1, -1, -1):
+                    if not stack[depth][1]:
+                        break
+                    if stack[depth][1] == name.group(1).lower():
+                        pairs += 1
+                        opening = out[stack[depth][0]]
+                        out[stack[depth][0]] = opening._replace(kind="open", pair=pairs)
+                        out[index] = piece._replace(kind="close", pair=pairs)
+                        del stack[depth:]
+                        break
+            else:
+                stack.append((index, name.group(1).lower()))
+    return out
