@@ -205,6 +205,16 @@ def test_pseudo_output_renders_to_the_same_structure(source: str) -> None:
     assert structure(out) == structure(text)
 
 
+def test_every_unit_is_placed_where_its_text_is_in_the_output() -> None:
+    text = (GOLDEN / "guide.md").read_text(encoding="utf-8")
+    found = units(text)
+    for translate in (pseudo, lambda _: None):
+        out, placed = MD.align(text, found, translate, "az")
+        assert sorted(p.unit for p in placed) == sorted(found)
+        assert [out[p.start : p.end] for p in placed] == [p.text for p in placed]
+        assert all(p.translated for p in placed) == (translate is pseudo)
+
+
 def test_the_structure_comparison_sees_a_broken_element() -> None:
     assert structure("A *b* c\n") != structure("A *b c\n")
     assert structure("A `b` c\n") != structure("A `x` c\n")

@@ -28,11 +28,12 @@ class _Done(NamedTuple):
 
 
 class _Node:
-    __slots__ = ("children", "unit")
+    __slots__ = ("children", "done", "unit")
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.children: list[_Node] = []
+        self.done: _Done | None = None  # its output, once rendered (None: unchanged)
 
 
 def _tree(units: Sequence[Unit]) -> list[_Node]:
@@ -73,7 +74,9 @@ def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _
     """A unit's output, tags restored; None when neither it nor its children changed."""
     unit = node.unit
     target, broken = _target(unit, translate)
-    done = [(child.unit, _render(child, translate, text)) for child in node.children]
+    for child in node.children:
+        child.done = _render(child, translate, text)
+    done = [(child.unit, child.done) for child in node.children]
     changed = [(child, out) for child, out in done if out is not None and out.translated]
     if target is None and not changed:
         return (
@@ -269,12 +272,16 @@ def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
 
 def _place_children(out: _Output, node: _Node, written: str, begin: int, base: int) -> None:
     """The children of a written unit: where their text is found in it."""
+    position = 0
     for child in node.children:
-        at = written.find(child.unit.text)
+        done = child.done
+        own = done is not None and done.own
+        shown = done.text if done is not None and done.translated else child.unit.text
+        at = written.find(shown, position)
         start = begin + max(at, 0)
-        out.placed.append(
-            Placed(child.unit, child.unit.text, start, start + len(child.unit.text), False)
-        )
+        position = max(at, 0) + len(shown)
+        broken = done is not None and done.broken
+        out.placed.append(Placed(child.unit, shown, start, start + len(shown), own, broken))
         _place_children(out, child, written, begin, base)
 
 
