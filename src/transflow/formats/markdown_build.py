@@ -74,10 +74,13 @@ def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _
     """A unit's output, tags restored; None when neither it nor its children changed."""
     unit = node.unit
     target, broken = _target(unit, translate)
-    for child in node.children:
-        child.done = _render(child, translate, text)
-    done = [(child.unit, child.done) for child in node.children]
-    changed = [(child, out) for child, out in done if out is not None and out.translated]
+    for kid in node.children:
+        kid.done = _render(kid, translate, text)
+    changed = [
+        (kid.unit, kid.done)
+        for kid in node.children
+        if kid.done is not None and kid.done.translated
+    ]
     if target is None and not changed:
         return (
             _Done(text[unit.start : unit.end], False, True, unit.text, unit.tags)
