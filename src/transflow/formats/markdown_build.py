@@ -308,7 +308,12 @@ def _rewrap(
             (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
         )
         first = len(atoms)
-        for word in source.split():
+        words = source.split()
+        if words and not (tags and "<" in source):
+            atoms.append((words[0], spaced))
+            atoms += [(word, True) for word in words[1:]]
+            words = []
+        for word in words:
             if tags and "<" in word:
                 word = _restore(word, tags)
                 if "\n" in word:
@@ -330,31 +335,34 @@ def _rewrap(
     buf: list[str] = []
     where = []  # each atom's (start, end) in the region's output
     column, size, line_start, hard = spans[0][0] - starts[0], 0, True, False
+    indent, breaking = len(prefix), len(newline)
+    opens = _OPENS_BLOCK.match
     for word, spaced in atoms:
         if word is _HARD:
             buf.append(newline)
-            size += len(newline)
-            column, line_start, hard = len(prefix), True, True
+            size += breaking
+            column, line_start, hard = indent, True, True
             where.append((size, size))
             continue
         if line_start:
-            if hard and _OPENS_BLOCK.match(word):
+            if hard and opens(word):
                 word = _escaped(word)
             line_start = hard = False
         elif not spaced:
             pass
-        elif column + 1 + len(word) > width and not _OPENS_BLOCK.match(word):
+        elif column + 1 + len(word) > width and not opens(word):
             buf.append(newline)
-            size += len(newline)
-            column = len(prefix)
+            size += breaking
+            column = indent
         else:
             buf.append(" ")
             size += 1
             column += 1
-        where.append((size, size + len(word)))
+        length = len(word)
+        where.append((size, size + length))
         buf.append(word)
-        size += len(word)
-        column += len(word)
+        size += length
+        column += length
     written = "".join(buf)
     base = out.size
     out.write(written)
