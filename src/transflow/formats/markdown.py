@@ -91,7 +91,8 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
             )
             found = leaf_units(text, leaf.spans, refs, kind or "sentence", split)
         found.sort(key=lambda u: u.start)
-        units += [u._replace(block=leaf.line, number=n) for n, u in enumerate(found, 1)]
+        line = leaf.line
+        units += [Unit(line, n, *u[2:]) for n, u in enumerate(found, 1)]
     return tuple(units)
 
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from transflow.formats.markdown_syntax import CLOSE_TAG, OPEN_TAG, normalize_label
 
 _SPECIAL = re.compile(r"[\\`*_\[\]!<\n]")
+_CLOSERS: dict[int, re.Pattern[str]] = {}  # backtick run length -> its closing run
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _AUTOLINK = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*|[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@"
@@ -133,7 +134,10 @@ class Inline:
                 while stop < size and s[stop] == "`":
                     stop += 1
                 run = stop - i
-                closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(s, stop)
+                closer = _CLOSERS.get(run) or _CLOSERS.setdefault(
+                    run, re.compile(rf"(?<!`)`{{{run}}}(?!`)")
+                )
+                closing = closer.search(s, stop)
                 if closing:
                     self.text(plain, i)
                     self.tag("empty", "c", i, closing.end(), self.folded(i, closing.end()))

@@ -20,6 +20,7 @@ from transflow.model import Unit
 
 Splitter = Callable[[str], list[tuple[int, int]]]
 _INLINE = re.compile(r"[\\`*_\[\]!<]")  # what may start inline markup
+_new = tuple.__new__  # a named tuple made without its Python-level __new__
 _OBJECT = "\ufffc"  # a standalone tag, in the plain text that sentences are split in
 
 
@@ -248,7 +249,7 @@ def pieces(
         if kind == "text" or kind == "bracket":
             _text(out, content, node.start, node.end, at)
         elif kind == "soft":
-            out.append(Piece("soft", at(node.start), at(node.end - 1) + 1))
+            out.append(_new(Piece, ("soft", at(node.start), at(node.end - 1) + 1, "", "", 0)))
         elif isinstance(node, Delim):
             start = node.start
             for role, letter, markup, pair in node.before:
@@ -291,7 +292,7 @@ def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[in
         if last < end:
             out.append(Piece("text", at(last), at(end - 1) + 1))
         return
-    out.append(Piece("text", at(start), at(end - 1) + 1))
+    out.append(_new(Piece, ("text", at(start), at(end - 1) + 1, "", "", 0)))  # Piece(...), fast
 
 
 def _pair_html(out: list[Piece], pairs: int) -> list[Piece]:
