@@ -125,6 +125,10 @@ def test_a_sentence_boundary_inside_an_element_is_no_boundary() -> None:
     ]
 
 
+def test_an_empty_element_between_two_sentences_joins_them() -> None:
+    assert texts("Hello. <span></span>World.\n") == ["Hello. <x1></x1>World."]
+
+
 def test_front_matter_values_of_the_known_keys_only() -> None:
     text = '---\ntitle: A title\nlayout: post\nsummary: "Quoted: yes"\n---\nBody.\n'
     assert [(u.kind, u.text) for u in units(text)] == [

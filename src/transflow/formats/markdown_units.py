@@ -133,7 +133,8 @@ def _unbalanced(found: list[Piece], owners: list[int]) -> tuple[int, int] | None
         if piece.kind == "open":
             where[piece.pair] = owner
         elif piece.kind == "close" and where.get(piece.pair, owner) != owner:
-            return where[piece.pair], owner
+            # (an empty element in the blank between two sentences closes before it opens)
+            return min(where[piece.pair], owner), max(where[piece.pair], owner)
     return None
 
 
