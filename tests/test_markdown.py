@@ -172,6 +172,16 @@ def test_a_translated_wrapped_paragraph_is_rewrapped_with_its_prefix() -> None:
     assert out == "> Sitatlı abzasın\n> birinci sətri çox\n> uzun bir sətirdir.\n"
 
 
+def test_a_line_after_a_hard_break_never_opens_a_block_and_inline_markup_stays() -> None:
+    text = "First line\\\nsecond `code` and <span>HTML</span>.\n"
+    out = rebuild(text, lambda t: "Birinci<x1/><c2/> və <x3>HTML</x3>.")
+    assert out == "Birinci\\\n`code` və <span>HTML</span>.\n"
+    assert structure(out) == structure(text)
+    out = rebuild(text, lambda t: "Birinci<x1/>--- <c2/> və <x3>HTML</x3>.")
+    assert out == "Birinci\\\n\\--- `code` və <span>HTML</span>.\n"
+    assert structure(out) == structure(text)
+
+
 def test_a_one_line_block_is_not_reflowed() -> None:
     text = "- Short item.\n"
     assert rebuild(text, lambda t: "Çox uzun bir element, sətrin enindən xeyli uzun olan.") == (

@@ -8,10 +8,24 @@ from typing import NamedTuple
 
 from transflow import markup
 from transflow.formats.markdown_blocks import Blocks, Leaf, scan
+from transflow.formats.markdown_syntax import html_type
 from transflow.model import Placed, Unit
 
 # a word that would open a block (or break the paragraph) at the start of a line
-_OPENS_BLOCK = re.compile(r"[#>=+*_~`|<:-]|[0-9]{1,9}[.)]|\[\^")
+# a word that opens a block (or ends the paragraph) when a line starts with it: a quote,
+# a fence, a footnote; or, followed by a blank or alone, a heading, a list item, a
+# thematic break, a setext underline, a table's delimiter row
+_OPENS_BLOCK = re.compile(
+    r">|`{3}|~{3}|\[\^[^\]]*\]:|(?:#{1,6}|[-+*=_]+|[0-9]{1,9}[.)]|[|:-]*-[|:-]*)$"
+)
+
+
+def _opens_block(word: str) -> bool:
+    if _OPENS_BLOCK.match(word):
+        return True
+    return word.startswith("<") and html_type(word, 0, len(word), True) > 0
+
+
 _SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 
 
@@ -336,7 +350,7 @@ def _rewrap(
     where = []  # each atom's (start, end) in the region's output
     column, size, line_start, hard = spans[0][0] - starts[0], 0, True, False
     indent, breaking = len(prefix), len(newline)
-    opens = _OPENS_BLOCK.match
+    opens = _opens_block
     for word, spaced in atoms:
         if word is _HARD:
             buf.append(newline)
