@@ -25,9 +25,15 @@ if TYPE_CHECKING:
     from transflow.config import SegmentationConfig
 
 # name -> module under transflow.formats that defines FORMAT (a subclass of Format)
-FORMATS: dict[str, str] = {"text": "text", "html": "html"}
+FORMATS: dict[str, str] = {"text": "text", "markdown": "markdown", "html": "html"}
 # suffix (lower case) -> format name; a suffix not here is the text format's
-SUFFIXES: dict[str, str] = {".txt": "text", ".html": "html", ".htm": "html"}
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 
 Translate = Callable[[str], str | None]  # a unit's text -> its translation (None: none)
 

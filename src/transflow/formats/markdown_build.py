@@ -1,0 +1,416 @@
+"""Rebuilding a Markdown document with translations (see :mod:`.markdown`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from transflow import markup
+from transflow.formats.markdown_blocks import Blocks, Leaf, scan
+from transflow.formats.markdown_syntax import html_type
+from transflow.model import Placed, Unit
+
+# a word that would open a block (or break the paragraph) at the start of a line
+# a word that opens a block (or ends the paragraph) when a line starts with it: a quote,
+# a fence, a footnote; or, followed by a blank or alone, a heading, a list item, a
+# thematic break, a setext underline, a table's delimiter row
+_OPENS_BLOCK = re.compile(
+    r">|`{3}|~{3}|\[\^[^\]]*\]:|(?:#{1,6}|[-+*=_]+|[0-9]{1,9}[.)]|[|:-]*-[|:-]*)$"
+)
+
+
+def _opens_block(word: str) -> bool:
+    if _OPENS_BLOCK.match(word):
+        return True
+    return word.startswith("<") and html_type(word, 0, len(word), True) > 0
+
+
+_SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+
+
+class _Done(NamedTuple):
+    """A unit's output: its text (tags as source markup), whether translated, broken;
+    and the same with its tags, for wrapping word by word."""
+
+    text: str
+    translated: bool  # the output differs from the source (the unit or a child translated)
+    broken: bool
+    tagged: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+    own: bool = False  # the unit itself translated
+
+
+class _Node:
+    __slots__ = ("children", "done", "unit")
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.children: list[_Node] = []
+        self.done: _Done | None = None  # its output, once rendered (None: unchanged)
+
+
+def _tree(units: Sequence[Unit]) -> list[_Node]:
+    """The units as a forest: a unit inside another's span (an alt text inside the
+    sentence of its image) is its child."""
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    for unit in sorted(units, key=lambda u: (u.start, -u.end)):
+        node = _Node(unit)
+        while stack and stack[-1].unit.end <= unit.start:
+            stack.pop()
+        if stack and unit.end <= stack[-1].unit.end:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+    return roots
+
+
+def _target(unit: Unit, translate: Callable[[str], str | None]) -> tuple[str | None, bool]:
+    """The unit's translation when it differs from its source (None: the source), and
+    whether a translation was refused for broken markup."""
+    target = translate(unit.text)
+    if not target or target == unit.text:
+        return None, False
+    if (
+        (unit.tags or "<" in target)
+        and markup.TAG.findall(target) != markup.TAG.findall(unit.text)  # moved, or broken
+        and markup.problems(unit.text, target)
+    ):
+        return None, True
+    if "\n" in target:
+        target = _SPACE_RUN.sub(" ", target)
+    return target, False
+
+
+def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _Done | None:
+    """A unit's output, tags restored; None when neither it nor its children changed."""
+    unit = node.unit
+    target, broken = _target(unit, translate)
+    for kid in node.children:
+        kid.done = _render(kid, translate, text)
+    changed = [
+        (kid.unit, kid.done)
+        for kid in node.children
+        if kid.done is not None and kid.done.translated
+    ]
+    if target is None and not changed:
+        return (
+            _Done(text[unit.start : unit.end], False, True, unit.text, unit.tags)
+            if broken
+            else None
+        )
+    tags = list(unit.tags)
+    used: set[int] = set()
+    for child, out in changed:
+        _substitute(tags, used, child, out.text)
+    source = target if target is not None else unit.text
+    restored = _restore(source, tags) if tags else source
+    return _Done(restored, True, broken, source, tuple(tags), target is not None)
+
+
+def _restore(text: str, tags: Sequence[tuple[str, str]]) -> str:
+    """:func:`transflow.markup.restore`, for valid tags (checked first), in one pass."""
+    if "<" not in text:
+        return text
+
+    def markup_of(match: re.Match[str]) -> str:
+        closing, _, number, empty = match.groups()
+        if closing and empty:
+            return match.group()
+        opening, close = tags[int(number) - 1]
+        return close if closing else opening
+
+    return markup.TAG.sub(markup_of, text)
+
+
+def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, written: str) -> None:
+    """Put a child's output (an alt text, a title) into the markup of the tag holding it."""
+    for number, (opening, closing) in enumerate(tags):
+        if number in used:
+            continue
+        if child.kind == "alt" and opening.startswith("![") and opening[2:].startswith(child.text):
+            rest = opening[2 + len(child.text) :]
+            if rest in ("]", "][]"):  # a shortcut or collapsed reference: its text is its label
+                rest = f"][{child.text}]"
+            tags[number] = ("![" + written + rest, closing)
+        else:
+            for which, chunk in ((1, closing), (0, opening)):
+                at = chunk.rfind(child.text)
+                if at > 0 and chunk[at - 1] in "\"'(" and chunk.endswith(")"):
+                    new = (
+                        chunk[:at] + _quoted(written, chunk[at - 1]) + chunk[at + len(child.text) :]
+                    )
+                    tags[number] = (opening, new) if which else (new, closing)
+                    break
+            else:
+                continue
+        used.add(number)
+        return
+
+
+def _escaped(word: str) -> str:
+    """A word that would open a block at the start of a line, made text."""
+    match = re.match(r"[0-9]{1,9}", word)
+    if match:
+        return word[: match.end()] + "\\" + word[match.end() :]
+    return "\\" + word
+
+
+_YAML_PLAIN = re.compile(r"[^\s\[\]{}|>&*!%@`#,?:'\"-](?:(?!: | #).)*(?<![:\s])$")
+
+
+def _front_value(text: str, unit: Unit, written: str) -> str:
+    """A front-matter value's translation, quoted as YAML needs."""
+    quote = text[unit.start - 1]
+    if quote == '"':
+        return written.replace("\\", "\\\\").replace('"', '\\"')
+    if quote == "'":
+        return written.replace("'", "''")
+    if _YAML_PLAIN.match(written):
+        return written
+    return '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _quoted(written: str, quote: str) -> str:
+    """A title's translation, escaped for its delimiter."""
+    closer = ")" if quote == "(" else quote
+    if closer not in written:
+        return written
+    return re.sub(rf"(?<!\\)\{closer}", lambda m: "\\" + m.group(), written)
+
+
+class _Output:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.placed: list[Placed] = []
+
+    def write(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.size += len(chunk)
+
+
+def _wrapped(leaf: Leaf) -> bool:
+    return leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
+
+
+def align(
+    text: str,
+    units: Sequence[Unit],
+    translate: Callable[[str], str | None],
+    blocks: Blocks | None = None,
+) -> tuple[str, list[Placed]]:
+    """The localized document, and each unit's place in it (`blocks`: the text's, when
+    known)."""
+    roots = _tree(units)
+    regions = [leaf for leaf in (blocks or scan(text)).leaves if _wrapped(leaf)]
+    out = _Output()
+    position = 0
+    index = 0
+    region_index = 0
+    while index < len(roots):
+        node = roots[index]
+        start = node.unit.start
+        while region_index < len(regions) and regions[region_index].spans[-1][1] <= start:
+            region_index += 1
+        region = regions[region_index] if region_index < len(regions) else None
+        if region is not None and region.spans[0][0] <= start:
+            members = []
+            while index < len(roots) and roots[index].unit.start < region.spans[-1][1]:
+                members.append(roots[index])
+                index += 1
+            done = [_render(n, translate, text) for n in members]
+            region_index += 1
+            if any(d is not None and d.translated for d in done):
+                out.write(text[position : region.spans[0][0]])
+                _rewrap(out, text, region, members, done)
+                position = region.spans[-1][1]
+            else:
+                for n, d in zip(members, done, strict=True):
+                    position = _copy(out, text, position, n, d)
+            continue
+        position = _copy(out, text, position, node, _render(node, translate, text))
+        index += 1
+    out.write(text[position:])
+    return "".join(out.parts), out.placed
+
+
+def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | None) -> int:
+    """A unit outside a re-wrapped paragraph: replaced in place, or left for the copy;
+    where the copy goes on."""
+    unit = node.unit
+    end = unit.end
+    if done is None or not done.translated:
+        shift = out.size - position
+        if done is not None and not done.translated:  # broken: the source kept
+            out.write(text[position : unit.start])
+            out.placed.append(
+                Placed(
+                    unit,
+                    text[unit.start : unit.end],
+                    out.size,
+                    out.size + unit.end - unit.start,
+                    False,
+                    True,
+                )
+            )
+            out.write(text[unit.start : unit.end])
+            _place_children(out, node, text, out.size - (unit.end - unit.start), unit.start)
+            return end
+        _place_all(out, node, text, shift)
+        return position
+    out.write(text[position : unit.start])
+    begin = out.size
+    written = done.text
+    if unit.kind.startswith("front matter"):
+        written = _front_value(text, unit, written)
+    elif unit.kind == "alt" and text.startswith("]", end) and not text.startswith("](", end):
+        # the alt text of a shortcut or collapsed reference image is its label: keep it
+        if text.startswith("][]", end):
+            written, end = f"{written}][{unit.text}", end + 2
+        elif not text.startswith("][", end):
+            written = f"{written}][{unit.text}"
+    out.write(written)
+    out.placed.append(Placed(unit, written, begin, out.size, done.own, done.broken))
+    _place_children(out, node, done.text, begin, 0)
+    return end
+
+
+def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
+    unit = node.unit
+    out.placed.append(
+        Placed(unit, text[unit.start : unit.end], shift + unit.start, shift + unit.end, False)
+    )
+    for child in node.children:
+        _place_all(out, child, text, shift)
+
+
+def _place_children(out: _Output, node: _Node, written: str, begin: int, base: int) -> None:
+    """The children of a written unit: where their text is found in it."""
+    position = 0
+    for child in node.children:
+        done = child.done
+        own = done is not None and done.own
+        shown = done.text if done is not None and done.translated else child.unit.text
+        at = written.find(shown, position)
+        start = begin + max(at, 0)
+        position = max(at, 0) + len(shown)
+        broken = done is not None and done.broken
+        out.placed.append(Placed(child.unit, shown, start, start + len(shown), own, broken))
+        _place_children(out, child, written, begin, base)
+
+
+_HARD = ""  # an atom that stands for a hard line break
+
+
+def _rewrap(
+    out: _Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
+) -> None:
+    """A changed paragraph of several lines, wrapped at the source's width: words as
+    they were, with a space (or a line break) only where the source had blanks."""
+    spans, starts = region.spans, region.starts
+    atoms: list[tuple[str, bool]] = []  # (word, a blank before it), _HARD for a hard break
+    ranges = []  # each unit's atoms
+    position = spans[0][0]
+    spaced = False
+    for node, result in zip(members, done, strict=True):
+        unit = node.unit
+        spaced = _gap(text, region, position, unit.start, atoms, spaced)
+        source, tags = (
+            (result.tagged, result.tags) if result is not None else (unit.text, unit.tags)
+        )
+        first = len(atoms)
+        words = source.split()
+        if words and not (tags and "<" in source):
+            atoms.append((words[0], spaced))
+            atoms += [(word, True) for word in words[1:]]
+            words = []
+        for word in words:
+            if tags and "<" in word:
+                word = _restore(word, tags)
+                if "\n" in word:
+                    blank = spaced or len(atoms) > first
+                    for number, piece in enumerate(word.split("\n")):
+                        if number:
+                            atoms.append((_HARD, False))
+                        if piece:
+                            atoms.append((piece, blank and not number))
+                    continue
+            atoms.append((word, spaced or len(atoms) > first))
+        ranges.append((first, len(atoms)))
+        spaced = False
+        position = unit.end
+    _gap(text, region, position, spans[-1][1], atoms, spaced)
+    width = max(end - line for (_, end), line in zip(spans, starts, strict=True))
+    prefix = text[starts[1] : spans[1][0]]
+    newline = "\n" + prefix
+    buf: list[str] = []
+    where = []  # each atom's (start, end) in the region's output
+    column, size, line_start, hard = spans[0][0] - starts[0], 0, True, False
+    indent, breaking = len(prefix), len(newline)
+    opens = _opens_block
+    for word, spaced in atoms:
+        if word is _HARD:
+            buf.append(newline)
+            size += breaking
+            column, line_start, hard = indent, True, True
+            where.append((size, size))
+            continue
+        if line_start:
+            if hard and opens(word):
+                word = _escaped(word)
+            line_start = hard = False
+        elif not spaced:
+            pass
+        elif column + 1 + len(word) > width and not opens(word):
+            buf.append(newline)
+            size += breaking
+            column = indent
+        else:
+            buf.append(" ")
+            size += 1
+            column += 1
+        length = len(word)
+        where.append((size, size + length))
+        buf.append(word)
+        size += length
+        column += length
+    written = "".join(buf)
+    base = out.size
+    out.write(written)
+    for node, result, (first, last) in zip(members, done, ranges, strict=True):
+        begin = where[first][0] if first < last else (where[first - 1][1] if first else 0)
+        end = where[last - 1][1] if first < last else begin
+        piece = written[begin:end]
+        translated = result is not None and result.own
+        broken = result is not None and result.broken
+        out.placed.append(Placed(node.unit, piece, base + begin, base + end, translated, broken))
+        _place_children(out, node, piece, base + begin, 0)
+
+
+def _gap(
+    text: str, region: Leaf, start: int, end: int, atoms: list[tuple[str, bool]], spaced: bool
+) -> bool:
+    """The words of what lies between two units of a re-wrapped paragraph (line breaks
+    and their prefixes are blanks); whether it ends in a blank."""
+    if start >= end:
+        return spaced
+    chunks = []
+    for index, (s, e) in enumerate(region.spans):
+        if e < start:
+            continue
+        if s > end:
+            break
+        if index and s >= start:
+            chunks.append(" ")  # the line break
+        if max(s, start) < min(e, end):
+            chunks.append(text[max(s, start) : min(e, end)])
+    folded = "".join(chunks)
+    if not folded.strip():
+        return spaced or bool(folded)
+    for match in re.finditer(r"\S+", folded):
+        atoms.append((match.group(), spaced or match.start() > 0))
+        spaced = False
+    return folded[-1].isspace()

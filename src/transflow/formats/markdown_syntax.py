@@ -1,0 +1,113 @@
+"""The line-level syntax of Markdown blocks: patterns, indentation, HTML block starts,
+table cells (used by :mod:`.markdown_blocks` and :mod:`.markdown_inline`)."""
+
+from __future__ import annotations
+
+import re
+
+FENCE = re.compile(r"(`{3,}|~{3,})")
+ATX = re.compile(r"#{1,6}(?=[ \t]|$)")
+THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+BULLET = re.compile(r"([-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)")
+FOOTNOTE = re.compile(r"\[\^((?:[^\]\\\s]|\\.)+)\]:")
+DELIMITER_ROW = re.compile(r"[|:-][|: \t-]*$")
+DELIMITER_CELL = re.compile(r":?-+:?$")
+HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
+HTML_1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+HTML_6 = re.compile(
+    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|"
+    r"dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+    r"track|ul)(?:[ \t>]|/>|$)",
+    re.IGNORECASE,
+)
+_VALUE = r"""(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*")"""
+_ATTRIBUTE = rf"(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\n]*=[ \t\n]*{_VALUE})?)"
+OPEN_TAG = rf"<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t\n]*/?>"
+CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9-]*[ \t\n]*>"
+HTML_7 = re.compile(rf"(?:{OPEN_TAG}|{CLOSE_TAG})[ \t]*$")
+HTML_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
+SPACE = " \t"
+
+
+def normalize_label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def skip_blanks(text: str, pos: int, end: int, column: int) -> tuple[int, int]:
+    """The first non-blank position from `pos` and its column."""
+    while pos < end:
+        char = text[pos]
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            break
+        pos += 1
+    return pos, column
+
+
+def advance(text: str, pos: int, end: int, column: int, width: int) -> tuple[int, int]:
+    """Past `width` columns of indentation (a tab counts whole)."""
+    target = column + width
+    while pos < end and column < target and text[pos] in SPACE:
+        column = column + 1 if text[pos] == " " else column + 4 - column % 4
+        pos += 1
+    return pos, column
+
+
+def html_type(text: str, first: int, end: int, interrupting: bool) -> int:
+    """The kind (1-7, CommonMark's) of the HTML block a line opens at `first`; 0: none."""
+    if HTML_1.match(text, first, end):
+        return 1
+    if text.startswith("<!--", first):
+        return 2
+    if text.startswith("<?", first):
+        return 3
+    if text.startswith("<![CDATA[", first):
+        return 5
+    if text.startswith("<!", first) and first + 2 < end and text[first + 2].isalpha():
+        return 4
+    if HTML_6.match(text, first, end):
+        return 6
+    if not interrupting and HTML_7.match(text, first, end):
+        return 7
+    return 0
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in SPACE:
+        end -= 1
+    return end
+
+
+def split_cells(row: str) -> list[tuple[int, int]]:
+    """Spans of a table row's cells in `row` (trimmed), split at unescaped pipes, leading
+    and trailing empty cells dropped, as markdown-it does."""
+    cells, start, index = [], 0, 0
+    size = len(row)
+    while index < size:
+        char = row[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "|":
+            cells.append((start, index))
+            start = index + 1
+        index += 1
+    cells.append((start, size))
+    if cells and not row[cells[0][0] : cells[0][1]].strip():
+        cells.pop(0)
+    if cells and not row[cells[-1][0] : cells[-1][1]].strip():
+        cells.pop()
+    trimmed = []
+    for s, e in cells:
+        while s < e and row[s] in SPACE:
+            s += 1
+        while e > s and row[e - 1] in SPACE:
+            e -= 1
+        trimmed.append((s, e))
+    return trimmed

@@ -1,0 +1,327 @@
+"""A Markdown leaf block's units: its inline content split into sentences, each with its
+numbered tags (see :mod:`.markdown`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+
+from transflow import markup
+from transflow.formats.markdown_inline import (
+    LOOKS_LIKE_TAG,
+    TAG_NAME,
+    Child,
+    Delim,
+    Inline,
+    Piece,
+)
+from transflow.model import Unit
+
+Splitter = Callable[[str], list[tuple[int, int]]]
+_INLINE = re.compile(r"[\\`*_\[\]!<]")  # what may start inline markup
+_new = tuple.__new__  # a named tuple made without its Python-level __new__
+_OBJECT = "\ufffc"  # a standalone tag, in the plain text that sentences are split in
+
+
+def wordy(text: str) -> bool:
+    """Whether a text has something to translate (a letter)."""
+    return any(char.isalpha() for char in text)
+
+
+def leaf_units(
+    text: str,
+    spans: list[tuple[int, int]],
+    references: dict[str, None],
+    kind: str,
+    split: Splitter | None,
+) -> list[Unit]:
+    """The units of a leaf whose content lines are `spans` (unordered: children, the alt
+    texts and titles inside their sentence's markup, come first)."""
+    if len(spans) == 1:
+        start, end = spans[0]
+        if not _INLINE.search(text, start, end):  # plain text: no markup to look for
+            line = text[start:end]
+            if split is None:
+                stripped = line.strip()
+                lead = len(line) - len(line.lstrip())
+                found_spans = [(lead, lead + len(stripped))] if stripped else []
+            else:
+                found_spans = split(line)
+            return [
+                Unit(0, 0, kind, line[a:b], start + a, start + b)
+                for a, b in found_spans
+                if wordy(line[a:b])
+            ]
+    found, children = pieces(text, spans, references)
+    units = [
+        Unit(0, 0, c.kind, c.text, c.start, c.end)
+        for c in children
+        if wordy(c.text) and not markup.looks_like_tag(c.text)
+    ]
+    plain_parts, offsets = [], []
+    size = 0
+    tagged = False
+    for piece in found:
+        offsets.append(size)
+        role = piece.kind
+        if role == "text":
+            chunk = text[piece.start : piece.end]
+        elif role == "soft":
+            chunk = " "
+        else:
+            tagged = True
+            if role != "empty":
+                continue
+            chunk = " " if piece.markup.endswith("\n") else _OBJECT
+        plain_parts.append(chunk)
+        size += len(chunk)
+    plain = "".join(plain_parts)
+    if split is None:
+        stripped = plain.strip()
+        lead = len(plain) - len(plain.lstrip())
+        sentences = [(lead, lead + len(stripped))] if stripped else []
+    else:
+        sentences = split(plain)
+    if not sentences:
+        return units
+    if not tagged:  # no markup: each sentence is a slice of the text pieces
+        return units + _untagged(text, found, offsets, sentences, kind)
+    owners = _owners(found, offsets, sentences)
+    while True:
+        join = _unbalanced(found, owners)
+        if join is None:
+            break
+        first, last = join
+        sentences[first : last + 1] = [(sentences[first][0], sentences[last][1])]
+        owners = _owners(found, offsets, sentences)
+    return units + _tagged(text, found, offsets, sentences, owners, kind)
+
+
+def _owners(found: list[Piece], offsets: list[int], sentences: list[tuple[int, int]]) -> list[int]:
+    """For each tag, the sentence it belongs to: an opening tag to the one it opens, a
+    closing tag and a hard break to the one they end, a standalone tag (one character of
+    the plain text) to the one it is in; -1 for text."""
+    ends = [e for _, e in sentences]
+    last = len(sentences) - 1
+    owners = []
+    for piece, offset in zip(found, offsets, strict=True):
+        role = piece.kind
+        if role == "text" or role == "soft":
+            owners.append(-1)
+        elif role == "close":
+            index = bisect_left(ends, offset)
+            if index > last:
+                owners.append(last)
+            else:
+                owners.append(index if offset > sentences[index][0] or index == 0 else index - 1)
+        else:
+            index = bisect_right(ends, offset)
+            if index > last:
+                owners.append(last)
+            elif offset >= sentences[index][0] or index == 0 or role == "open":
+                owners.append(index)
+            else:
+                owners.append(index - 1 if piece.markup.endswith("\n") else index)
+    return owners
+
+
+def _unbalanced(found: list[Piece], owners: list[int]) -> tuple[int, int] | None:
+    """Two sentences an element's opening and closing tags fall in, when they differ."""
+    where: dict[int, int] = {}
+    for piece, owner in zip(found, owners, strict=True):
+        if piece.kind == "open":
+            where[piece.pair] = owner
+        elif piece.kind == "close" and where.get(piece.pair, owner) != owner:
+            # (an empty element in the blank between two sentences closes before it opens)
+            return min(where[piece.pair], owner), max(where[piece.pair], owner)
+    return None
+
+
+def _untagged(
+    text: str, found: list[Piece], offsets: list[int], sentences: list[tuple[int, int]], kind: str
+) -> list[Unit]:
+    if len(found) == 1:  # one text piece
+        base = found[0].start
+        return [
+            Unit(0, 0, kind, text[base + s : base + e], base + s, base + e)
+            for s, e in sentences
+            if wordy(text[base + s : base + e])
+        ]
+    return _tagged(text, found, offsets, sentences, [-1] * len(found), kind)
+
+
+def _tagged(
+    text: str,
+    found: list[Piece],
+    offsets: list[int],
+    sentences: list[tuple[int, int]],
+    owners: list[int],
+    kind: str,
+) -> list[Unit]:
+    """The units, in one pass: the sentence a piece goes to never decreases."""
+    units: list[Unit] = []
+    count = len(sentences)
+    current = 0
+    parts: list[str] = []
+    tags: list[tuple[str, str]] = []
+    numbers: dict[int, int] = {}
+    start = end = -1
+
+    def flush() -> None:
+        body = "".join(parts)
+        if body and wordy(markup.plain(body) if tags else body):
+            units.append(Unit(0, 0, kind, body, start, end, tuple(tags)))
+
+    first = 0
+    for piece, offset, owner in zip(found, offsets, owners, strict=True):
+        role = piece.kind
+        if owner < 0:
+            length = 1 if role == "soft" else piece.end - piece.start
+            while first < count and sentences[first][1] <= offset:
+                first += 1
+            index = first
+            while index < count and sentences[index][0] < offset + length:
+                s, e = sentences[index]
+                a, b = max(offset, s), min(offset + length, e)
+                if a < b:
+                    if index != current:
+                        flush()
+                        parts, tags, numbers, start, end = [], [], {}, -1, -1
+                        current = index
+                    if role == "soft":
+                        parts.append(" ")
+                    else:
+                        base = piece.start - offset
+                        parts.append(text[base + a : base + b])
+                        if start < 0:
+                            start = base + a
+                        end = base + b
+                index += 1
+            continue
+        if owner != current:
+            flush()
+            parts, tags, numbers, start, end = [], [], {}, -1, -1
+            current = owner
+        if role == "close":
+            number = numbers.get(piece.pair)
+            if number is None:
+                continue
+            tags[number - 1] = (tags[number - 1][0], piece.markup)
+            parts.append(f"</{piece.letter}{number}>")
+        else:
+            tags.append((piece.markup, ""))
+            number = len(tags)
+            if role == "open":
+                numbers[piece.pair] = number
+                parts.append(f"<{piece.letter}{number}>")
+            else:
+                parts.append(f"<{piece.letter}{number}/>")
+        if start < 0 or piece.start < start:
+            start = piece.start
+        if piece.end > end:
+            end = piece.end
+    flush()
+    return units
+
+
+def pieces(
+    text: str, spans: list[tuple[int, int]], references: dict[str, None]
+) -> tuple[list[Piece], list[Child]]:
+    """The inline content of a leaf whose content lines are `spans` of `text`."""
+    at: Callable[[int], int]  # content offset -> source offset
+    if len(spans) == 1:
+        base, stop = spans[0]
+        content = text[base:stop]
+        at = range(base, stop + 1).__getitem__
+    else:
+        parts: list[str] = []
+        where: list[int] = []
+        for start, end in spans:
+            parts.append(text[start:end])
+            where.extend(range(start, end + 1))  # a line and its break
+        content = "\n".join(parts)
+        at = where.__getitem__
+
+    scanner = Inline(content, references)
+    out: list[Piece] = []
+    for node in scanner.scan():
+        kind = node.kind
+        if kind == "text" or kind == "bracket":
+            _text(out, content, node.start, node.end, at)
+        elif kind == "soft":
+            out.append(_new(Piece, ("soft", at(node.start), at(node.end - 1) + 1, "", "", 0)))
+        elif isinstance(node, Delim):
+            start = node.start
+            for role, letter, markup, pair in node.before:
+                out.append(Piece(role, at(start), at(start + len(markup)), letter, markup, pair))
+                start += len(markup)
+            stop = node.end - node.right
+            _text(out, content, start, stop, at)
+            for role, letter, markup, pair in node.after:
+                out.append(Piece(role, at(stop), at(stop + len(markup)), letter, markup, pair))
+                stop += len(markup)
+        else:
+            out.append(
+                Piece(
+                    kind, at(node.start), at(node.end - 1) + 1, node.letter, node.markup, node.pair
+                )
+            )
+    children = [
+        Child(kind, at(start), at(end - 1) + 1, content[start:end].replace("\n", " "))
+        for kind, start, end in scanner.children
+        if end > start
+    ]
+    return _pair_html(out, scanner.pairs), children
+
+
+def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
+    if start >= end:
+        return
+    chunk = content[start:end]
+    if "<" in chunk and LOOKS_LIKE_TAG.search(chunk):
+        last = start
+        for match in LOOKS_LIKE_TAG.finditer(chunk):
+            if match.start() > last - start:
+                out.append(Piece("text", at(last), at(start + match.start())))
+            out.append(
+                Piece(
+                    "empty", at(start + match.start()), at(start + match.end()), "x", match.group()
+                )
+            )
+            last = start + match.end()
+        if last < end:
+            out.append(Piece("text", at(last), at(end - 1) + 1))
+        return
+    out.append(_new(Piece, ("text", at(start), at(end - 1) + 1, "", "", 0)))  # Piece(...), fast
+
+
+def _pair_html(out: list[Piece], pairs: int) -> list[Piece]:
+    """Inline HTML open and close tags of one element, properly nested, made a pair."""
+    stack: list[tuple[int, str]] = []  # (index in out, HTML name or "" for other pairs)
+    for index, piece in enumerate(out):
+        if piece.kind == "open":
+            stack.append((index, ""))
+        elif piece.kind == "close":
+            while stack and stack[-1][1]:
+                stack.pop()
+            if stack:
+                stack.pop()
+        elif piece.kind == "empty" and piece.letter == "x" and piece.markup.startswith("<"):
+            name = TAG_NAME.match(piece.markup)
+            if name is None or piece.markup.endswith("/>"):
+                continue
+            if piece.markup.startswith("</"):
+                for depth in range(len(stack) - 1, -1, -1):
+                    if not stack[depth][1]:
+                        break
+                    if stack[depth][1] == name.group(1).lower():
+                        pairs += 1
+                        opening = out[stack[depth][0]]
+                        out[stack[depth][0]] = opening._replace(kind="open", pair=pairs)
+                        out[index] = piece._replace(kind="close", pair=pairs)
+                        del stack[depth:]
+                        break
+            else:
+                stack.append((index, name.group(1).lower()))
+    return out
