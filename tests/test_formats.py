@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tf_helpers import SAMPLE, cli, fails_cleanly, make_project
+from tf_helpers import DOCUMENTS_LINE, SAMPLE, cli, fails_cleanly, make_project
 
 from transflow import markup
 from transflow.errors import TransflowError
@@ -44,7 +44,8 @@ def test_a_config_glob_names_a_format(tmp_path: Path) -> None:
     shutil.copy(SAMPLE, root / "source" / "second.story")
     config = root / "transflow.toml"
     text = config.read_text(encoding="utf-8").replace(
-        'documents = ["**/*.txt"]', 'documents = ["**/*.txt", "**/*.story"]'
+        DOCUMENTS_LINE,
+        'documents = ["**/*.txt", "**/*.story"]',
     )
     config.write_text(text + '\n[formats]\ntext = ["*.story"]\n', encoding="utf-8")
     assert cli(root, "extract", "--lang", "az").exit_code == 0
@@ -110,3 +111,14 @@ def test_the_comment_says_what_each_tag_stands_for() -> None:
         "<a2> = […](https://example.com/setup)",
         "<c3/> = `pip install`",
     )
+
+
+def test_a_new_project_takes_text_markdown_and_html_documents(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    root.mkdir()
+    assert cli(root, "init", "--lang", "az").exit_code == 0
+    for name in ("a.txt", "b.md", "c.markdown", "d.html", "e.htm"):
+        (root / "source" / name).write_text("A title\n\nOne sentence here.\n", encoding="utf-8")
+    assert cli(root, "extract").exit_code == 0
+    found = sorted(p.name for p in (root / "locales" / "az").iterdir())
+    assert found == ["a.po", "b.md.po", "c.markdown.po", "d.html.po", "e.htm.po"]

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from html_helpers import element_tree, rebuilt, texts, units_of
-from tf_helpers import DATA, ROOT, cli, msgfmt_check
+from tf_helpers import DATA, DOCUMENTS_LINE, ROOT, cli, msgfmt_check
 
 from transflow.engines.pseudo import pseudo
 from transflow.formats import format_name, get_format
@@ -154,7 +154,10 @@ def html_project(tmp_path: Path) -> Path:
     (root / "source").mkdir(parents=True)
     shutil.copy(GOLDEN / "page.html", root / "source")
     config = (ROOT / "transflow.toml").read_text(encoding="utf-8")
-    config = config.replace('documents = ["**/*.txt"]', 'documents = ["**/*.html"]')
+    config = config.replace(
+        DOCUMENTS_LINE,
+        'documents = ["**/*.html"]',
+    )
     assert 'documents = ["**/*.html"]' in config
     (root / "transflow.toml").write_text(config, encoding="utf-8")
     return root

@@ -18,6 +18,8 @@ from transflow.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = ROOT / "source" / "azerbaijan-pak-support.txt"
+# the documents line of this repository's transflow.toml (and of a new one)
+DOCUMENTS_LINE = 'documents = ["**/*.txt", "**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]'
 
 
 def sample_units() -> list[dict[str, object]]:
