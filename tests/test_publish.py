@@ -242,3 +242,23 @@ def test_build_makes_one_output_at_a_time(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert (root / "build" / "az" / "doc.txt").read_text(encoding="utf-8") != document
     assert peak < 27 * len(document.encode())
+
+
+def test_a_streamed_output_is_rewritten_only_when_its_bytes_differ(project: Path) -> None:
+    """The HTML page and the alignment are written a chunk at a time, compared with the file
+    already there as they go: same bytes, file untouched; any byte different, file replaced."""
+    cli(project, "extract")
+    fill(project, "az", 30)
+    assert cli(project, "build", "--lang", "az").exit_code == 0
+    align = project / "build" / "az" / f"{DOC}.txt.align.json"
+    page = project / "build" / "az" / f"{DOC}.txt.html"
+    good, when = align.read_bytes(), align.stat().st_mtime_ns
+    result = cli(project, "build", "--lang", "az")
+    assert "4 unchanged" in result.output and align.stat().st_mtime_ns == when
+    tampered = good[:-3] + (b"X" if good[-3:-2] != b"X" else b"Y") + good[-2:]
+    align.write_bytes(tampered)  # one byte differs near the end, the size is the same
+    page.write_bytes(page.read_bytes() + b"\n")  # one byte more
+    result = cli(project, "build", "--lang", "az")
+    assert "2 updated" in result.output, result.output
+    assert align.read_bytes() == good and page.read_bytes().endswith(b"</html>\n")
+    assert not [p for p in align.parent.iterdir() if p.name.endswith(".tmp")]

@@ -239,7 +239,7 @@ def build(
         del catalogs
         if progress:
             progress(done, len(docs))
-    plan: list[tuple[Path, str | Callable[[], bytes]]] = []
+    plan: list[tuple[Path, str | Callable[[], bytes | Iterator[bytes]]]] = []
     for job in jobs:
         plan += job.files()
 
@@ -308,7 +308,7 @@ class _Job:
         self.placed: list[Placed] = []
         self.broken: tuple[Broken, ...] = ()
 
-    def files(self) -> list[tuple[Path, Callable[[], bytes]]]:
+    def files(self) -> list[tuple[Path, Callable[[], bytes | Iterator[bytes]]]]:
         path = self.path
         if not self.write:
             return []
@@ -334,11 +334,11 @@ class _Job:
         reference = f"{self.doc.name}:{unit.block}"
         return Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
 
-    def _html(self) -> bytes:
+    def _html(self) -> Iterator[bytes]:
         parts = _html_parts(self.doc.name, self.lang, self.placed, self.statuses, self.source)
         return _encoded(parts)
 
-    def _alignment(self) -> bytes:
+    def _alignment(self) -> Iterator[bytes]:
         placed, self.placed = self.placed, []
         parts = _alignment_parts(self.doc, self.lang, self.path.name, placed, self.statuses)
         return _encoded(parts)
@@ -360,10 +360,22 @@ class _Job:
         )
 
 
-def _encoded(parts: Iterable[str]) -> bytes:
-    """The UTF-8 of the text `parts` make, each part encoded as it comes: the whole text is
-    never in memory as a string too (two bytes a character, where one is beyond Latin-1)."""
-    return b"".join(part.encode("utf-8") for part in parts)
+def _encoded(parts: Iterable[str]) -> Iterator[bytes]:
+    """The UTF-8 of the text `parts` make, some :data:`_CHUNK` characters at a time, to be
+    written as it comes: the whole file is never in memory."""
+    pending: list[str] = []
+    size = 0
+    for part in parts:
+        pending.append(part)
+        size += len(part)
+        if size >= _CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+_CHUNK = 1 << 18  # characters of a file encoded and written at a time
 
 
 def _digest(path: Path) -> str | None:
