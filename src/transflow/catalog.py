@@ -11,14 +11,15 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from transflow import __version__, markup
 from transflow.errors import TransflowError
-from transflow.model import Catalog, Entry, Unit
+from transflow.model import Catalog, Entry, Status, Unit, status_of
 
 # CLDR / gettext plural rules for the languages we know; others get none (documents use no plurals).
 PLURAL_FORMS = {
@@ -301,6 +302,76 @@ def pieces(raw: bytes, untranslated: bool = True) -> Iterator[Entry]:
         yield from poparse.entries(raw[start:end].decode("utf-8"), untranslated, line, False)
         line += raw.count(b"\n", start, end)
         start = end
+
+
+class Translation(NamedTuple):
+    """What ``build`` needs of a unit's entry."""
+
+    msgstr: str
+    status: Status
+    line: int | None  # of the entry's msgid
+
+
+def unit_translations(path: Path, units: Iterable[Unit]) -> dict[str, Translation]:
+    """The translated entries of the catalog at `path` that hold the translations of
+    `units` (as :func:`transflow.model.unit_entries` picks them), by msgid; each key is the
+    unit's own text, so that no msgid is held twice. The whole catalog is checked as
+    :func:`read` checks it; a large UTF-8 one in the usual layout is read from the file a
+    piece at a time, never whole."""
+    from transflow import poparse
+
+    texts = {unit.text: unit.text for unit in units}
+    found: dict[str, Translation] = {}
+    try:
+        checks = poparse.Checks(path)
+        for entry in _streamed(path):
+            msgid = texts.get(entry.msgid, entry.msgid)
+            if checks.add(entry, msgid):
+                _pick(found, texts, entry, msgid)
+        checks.finish()
+        return found
+    except (poparse.Unusual, UnicodeDecodeError):
+        found.clear()  # another charset or layout: read whole, errors and all
+    for entry in read(path, untranslated=False).entries:
+        _pick(found, texts, entry, texts.get(entry.msgid, entry.msgid))
+    return found
+
+
+def _pick(found: dict[str, Translation], texts: dict[str, str], entry: Entry, msgid: str) -> None:
+    """:func:`transflow.model.unit_entries`' choice, for the units' texts only."""
+    if entry.obsolete or entry.msgid_plural is not None or msgid not in texts:
+        return
+    if entry.msgctxt is None or msgid not in found:
+        found[msgid] = Translation(entry.msgstr, status_of(entry), entry.line)
+
+
+def _streamed(path: Path) -> Iterator[Entry]:
+    """:func:`pieces`' entries with a msgstr, read from the file a piece at a time."""
+    from transflow import poparse
+
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    with handle:
+        buffer = handle.read(_PIECE)
+        head = buffer[:_HEAD].decode("latin-1")
+        if (
+            buffer[: buffer.find(b"\n") + 1].endswith(b"\r\n")
+            or _raw_charset(buffer) != "utf-8"
+            or (len(buffer) == _PIECE and not _CHARSET.search(head))
+        ):
+            raise poparse.Unusual  # (a charset named further on: read whole)
+        line = 1
+        while buffer:
+            more = handle.read(_PIECE)
+            buffer += more
+            cut = buffer.rfind(b"\n\n") + 2 if more else len(buffer)
+            if more and cut < 2:
+                continue  # no blank line yet
+            piece, buffer = buffer[:cut], buffer[cut:]
+            yield from poparse.entries(piece.decode("utf-8"), False, line, False)
+            line += piece.count(b"\n")
 
 
 def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:

@@ -17,7 +17,7 @@ strings (``c-format``...), the header's fields and its plural expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from transflow.errors import TransflowError
@@ -188,46 +188,75 @@ def _previous(block: str) -> dict[str, str] | None:
     return {name: _unescape(value) for name, value in old.items()}
 
 
-def checked(found: list[Entry], path: Path | str) -> Catalog:
+def checked(found: Iterable[Entry], path: Path | str) -> Catalog:
     """The catalog of the entries `found` in the file `path`, the header apart, checked as
     ``msgfmt --check`` checks it (see the module's doc)."""
-    header: tuple[tuple[str, str], ...] = ()
-    header_comments: tuple[str, ...] = ()
-    header_fuzzy = False
-    has_header = False
-    entries: list[Entry] = []
-    seen: set[tuple[str | None, str]] = set()
-    for entry in found:
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            raise TransflowError(
-                f"duplicate entry for msgid {entry.msgid[:40]!r}", path, entry.line
-            )
-        seen.add(key)
-        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+    checks = Checks(path)
+    entries = tuple(entry for entry in found if checks.add(entry, entry.msgid))
+    checks.finish()
+    return Catalog(checks.header, checks.header_comments, checks.header_fuzzy, entries)
+
+
+class Checks:
+    """:func:`checked`'s checks on entries that come one at a time (:meth:`add` each, then
+    :meth:`finish`), for a reader that keeps only part of each; the first problem found in
+    the file's order is raised, a duplicate before any other."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.header: tuple[tuple[str, str], ...] = ()
+        self.header_comments: tuple[str, ...] = ()
+        self.header_fuzzy = False
+        self.has_header = False
+        self._seen: set[str | tuple[str, str]] = set()
+        # in order: the first line-break problem, and the plural entries before it (their
+        # forms are checked when the header is known)
+        self._later: list[TransflowError | tuple[int | None, int]] = []
+        self._failed = False
+
+    def add(self, entry: Entry, msgid: str) -> bool:
+        """Check `entry` (`msgid`: its msgid, or an equal string to keep instead); False
+        for the header entry (then the header is read from it)."""
+        key = msgid if entry.msgctxt is None else (entry.msgctxt, msgid)
+        if key in self._seen:
+            raise TransflowError(f"duplicate entry for msgid {msgid[:40]!r}", self.path, entry.line)
+        self._seen.add(key)
+        if msgid == "" and entry.msgctxt is None and not entry.obsolete:
             fields = [line.partition(":") for line in entry.msgstr.split("\n")]
-            header = tuple((name.strip(), value.strip()) for name, colon, value in fields if colon)
-            header_comments, header_fuzzy = entry.translator_comments, entry.fuzzy
-            has_header = True
-            continue
-        entries.append(entry)
-    nplurals: int | None = None
-    for entry in entries:
-        if entry.obsolete or entry.fuzzy or not entry.msgstr or not entry.msgid:
-            continue
-        _check_line_breaks(entry, path)
+            self.header = tuple(
+                (name.strip(), value.strip()) for name, colon, value in fields if colon
+            )
+            self.header_comments, self.header_fuzzy = entry.translator_comments, entry.fuzzy
+            self.has_header = True
+            return False
+        if self._failed or entry.obsolete or entry.fuzzy or not entry.msgstr or not msgid:
+            return True
+        try:
+            _check_line_breaks(entry, self.path)
+        except TransflowError as error:
+            self._later.append(error)
+            self._failed = True
+            return True
         if entry.plural:
+            self._later.append((entry.line, 1 + len(entry.msgstr_plural)))
+        return True
+
+    def finish(self) -> None:
+        """Raise the first problem of the entries added, if any."""
+        nplurals: int | None = None
+        for item in self._later:
+            if isinstance(item, TransflowError):
+                raise item
+            line, forms = item
             if nplurals is None:
-                nplurals = _nplurals(header, has_header, path, entry.line)
-            forms = 1 + len(entry.msgstr_plural)
+                nplurals = _nplurals(self.header, self.has_header, self.path, line)
             if forms != nplurals:
                 raise TransflowError(
                     f"the header's Plural-Forms says nplurals={nplurals}, "
                     f"but this entry has {forms} plural forms",
-                    path,
-                    entry.line,
+                    self.path,
+                    line,
                 )
-    return Catalog(header, header_comments, header_fuzzy, tuple(entries))
 
 
 def check_entry(entry: Entry, path: Path | str) -> None:
