@@ -324,25 +324,33 @@ def unit_translations(path: Path, units: Iterable[Unit]) -> dict[str, Translatio
     found: dict[str, Translation] = {}
     try:
         checks = poparse.Checks(path)
+        add, shared_text = checks.add, texts.get
         for entry in _streamed(path):
-            msgid = texts.get(entry.msgid, entry.msgid)
-            if checks.add(entry, msgid):
-                _pick(found, texts, entry, msgid)
+            shared = shared_text(entry.msgid)
+            if add(entry, entry.msgid if shared is None else shared) and shared is not None:
+                _pick(found, shared, entry)
         checks.finish()
         return found
     except (poparse.Unusual, UnicodeDecodeError):
         found.clear()  # another charset or layout: read whole, errors and all
     for entry in read(path, untranslated=False).entries:
-        _pick(found, texts, entry, texts.get(entry.msgid, entry.msgid))
+        shared = texts.get(entry.msgid)
+        if shared is not None:
+            _pick(found, shared, entry)
     return found
 
 
-def _pick(found: dict[str, Translation], texts: dict[str, str], entry: Entry, msgid: str) -> None:
-    """:func:`transflow.model.unit_entries`' choice, for the units' texts only."""
-    if entry.obsolete or entry.msgid_plural is not None or msgid not in texts:
+def _pick(found: dict[str, Translation], msgid: str, entry: Entry) -> None:
+    """:func:`transflow.model.unit_entries`' choice, for a unit's text `msgid`."""
+    if entry.obsolete or entry.msgid_plural is not None:
         return
     if entry.msgctxt is None or msgid not in found:
-        found[msgid] = Translation(entry.msgstr, status_of(entry), entry.line)
+        status = _ACCEPTED if "fuzzy" not in entry.flags and entry.msgstr else status_of(entry)
+        found[msgid] = _new(Translation, (entry.msgstr, status, entry.line))
+
+
+_new = tuple.__new__  # a named tuple made without its Python-level __new__: hot
+_ACCEPTED = Status.ACCEPTED
 
 
 def _streamed(path: Path) -> Iterator[Entry]:

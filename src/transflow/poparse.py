@@ -107,6 +107,7 @@ def entries(
     if not text.endswith("\n"):
         text += "\n"
     pos, end = 0, len(text)
+    new = tuple.__new__
     while pos < end:
         match = _ENTRY.match(text, pos) or _OBSOLETE.match(text, pos)
         if match is None:
@@ -133,9 +134,13 @@ def entries(
                 extracted.append(comment[3:] if comment.startswith("#. ") else comment[2:])
             else:
                 translator.append(comment[2:] if kind == "# " else comment[1:])
-        old = _previous(previous) if previous else {}
-        if old is None:
-            raise Unusual
+        if previous:
+            old = _previous(previous)
+            if old is None:
+                raise Unusual
+            previous_msgid, previous_msgctxt = old.get("msgid"), old.get("msgctxt")
+        else:
+            previous_msgid = previous_msgctxt = None
         cut, split = (4, '"\n#~ "') if obsolete else (1, '"\n"')
         if msgid_more:
             msgid += "".join(msgid_more[cut:-2].split(split))
@@ -146,23 +151,24 @@ def entries(
         msgid_start = match.start(5)
         line += text.count("\n", pos, msgid_start)
         pos = match.end()
-        yield (
-            Entry(
-                _unescape(msgid),
-                _unescape(msgstr),
+        yield new(  # Entry(...) without its Python-level __new__: hot
+            Entry,
+            (
+                msgid if "\\" not in msgid else _unescape(msgid),
+                msgstr if "\\" not in msgstr else _unescape(msgstr),
                 None if ctxt is None else _unescape(ctxt),
                 tuple(translator),
                 tuple(extracted),
                 tuple(references),
                 tuple(flags),
-                old.get("msgid"),
-                old.get("msgctxt"),
+                previous_msgid,
+                previous_msgctxt,
                 None,
                 (),
                 None,
                 obsolete,
                 line,
-            )
+            ),
         )
         line += text.count("\n", msgid_start, pos)
 
@@ -229,15 +235,18 @@ class Checks:
             self.header_comments, self.header_fuzzy = entry.translator_comments, entry.fuzzy
             self.has_header = True
             return False
-        if self._failed or entry.obsolete or entry.fuzzy or not entry.msgstr or not msgid:
+        msgstr = entry.msgstr
+        if self._failed or not msgstr or not msgid or entry.obsolete or "fuzzy" in entry.flags:
             return True
-        try:
-            _check_line_breaks(entry, self.path)
-        except TransflowError as error:
-            self._later.append(error)
-            self._failed = True
-            return True
-        if entry.plural:
+        plural = entry.msgid_plural is not None
+        if plural or "\n" in msgid[0] + msgid[-1] + msgstr[0] + msgstr[-1]:
+            try:
+                _check_line_breaks(entry, self.path)
+            except TransflowError as error:
+                self._later.append(error)
+                self._failed = True
+                return True
+        if plural:
             self._later.append((entry.line, 1 + len(entry.msgstr_plural)))
         return True
 
