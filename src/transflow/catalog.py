@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -268,23 +268,28 @@ def read(path: Path, untranslated: bool = True) -> Catalog:
 _PIECE = 1 << 20  # bytes: a larger catalog is decoded and read a piece at a time
 
 
-def parse_bytes(raw: bytes, path: Path, untranslated: bool = True) -> Catalog:
+def parse_bytes(
+    raw: bytes, path: Path, untranslated: bool = True, shared: Mapping[str, str] | None = None
+) -> Catalog:
     """:func:`parse` of :func:`decode`'s text, without that text: a large UTF-8 catalog in
     the usual layout (:mod:`transflow.poparse`'s fast reader) is decoded and read a piece
     of whole entries at a time, so that it is never held as bytes and as text (in Python,
     up to four bytes a character) at once. Any other is decoded and read whole, errors and
-    all."""
+    all. `shared`: see :func:`transflow.poparse.entries` (for the large catalog read a piece
+    at a time)."""
     from transflow import poparse
 
     if len(raw) > _PIECE:
         try:
-            return poparse.checked(list(pieces(raw, untranslated)), path)
+            return poparse.checked(list(pieces(raw, untranslated, shared)), path)
         except (poparse.Unusual, UnicodeDecodeError):
             pass
     return parse(decode(raw, path), path, untranslated)
 
 
-def pieces(raw: bytes, untranslated: bool = True) -> Iterator[Entry]:
+def pieces(
+    raw: bytes, untranslated: bool = True, shared: Mapping[str, str] | None = None
+) -> Iterator[Entry]:
     """The entries of the UTF-8 catalog `raw` as the fast reader reads them, a piece of
     about :data:`_PIECE` bytes at a time (entries in the usual layout hold no blank line,
     so a piece ends at one). Raises :class:`transflow.poparse.Unusual` for a file in
@@ -299,7 +304,8 @@ def pieces(raw: bytes, untranslated: bool = True) -> Iterator[Entry]:
     while start < len(raw):
         cut = raw.find(b"\n\n", start + _PIECE)
         end = len(raw) if cut < 0 else cut + 2
-        yield from poparse.entries(raw[start:end].decode("utf-8"), untranslated, line, False)
+        text = raw[start:end].decode("utf-8")
+        yield from poparse.entries(text, untranslated, line, False, shared)
         line += raw.count(b"\n", start, end)
         start = end
 

@@ -17,7 +17,7 @@ strings (``c-format``...), the header's fields and its plural expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from transflow.errors import TransflowError
@@ -95,13 +95,18 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
 
 
 def entries(
-    text: str, untranslated: bool = True, line: int = 1, whole: bool = True
+    text: str,
+    untranslated: bool = True,
+    line: int = 1,
+    whole: bool = True,
+    shared: Mapping[str, str] | None = None,
 ) -> Iterator[Entry]:
     """The entries of `text` one at a time as the fast reader reads them (the header's
     too, and unchecked: see :func:`checked`), for a reader that may stop early or read a
     file a piece at a time (not `whole`: `text` then starts at `line` of its file, whose
     first line does not end in CRLF); raises :class:`Unusual` where the layout is not the
-    usual one."""
+    usual one. A msgid in `shared` is given as its value there, an equal string the caller
+    holds already (a document's unit texts), so that it is not held twice."""
     if whole:
         text = crlf_to_lf(text)
     if not text.endswith("\n"):
@@ -151,10 +156,14 @@ def entries(
         msgid_start = match.start(5)
         line += text.count("\n", pos, msgid_start)
         pos = match.end()
+        if "\\" in msgid:
+            msgid = _unescape(msgid)
+        if shared is not None:
+            msgid = shared.get(msgid, msgid)
         yield new(  # Entry(...) without its Python-level __new__: hot
             Entry,
             (
-                msgid if "\\" not in msgid else _unescape(msgid),
+                msgid,
                 msgstr if "\\" not in msgstr else _unescape(msgstr),
                 None if ctxt is None else _unescape(ctxt),
                 tuple(translator),
