@@ -332,14 +332,21 @@ class _Job:
             (path.with_name(path.name + ".align.json"), self._alignment),
         ]
 
-    def _text(self) -> bytes:
+    def _text(self) -> Iterator[bytes]:
         output, self.placed = self.doc.format.align(
             self.text, self.units, self.published.get, self.lang
         )
-        data = output.encode("utf-8")
-        self.sha256 = hashlib.sha256(data).hexdigest()
         self.broken = tuple(self._broken(p.unit) for p in self.placed if p.broken)
-        return data
+        return self._hashed(output)
+
+    def _hashed(self, output: str) -> Iterator[bytes]:
+        """The UTF-8 of `output` a chunk at a time; then its SHA-256 is :attr:`sha256`."""
+        digest = hashlib.sha256()
+        for start in range(0, len(output), _CHUNK):
+            data = output[start : start + _CHUNK].encode("utf-8")
+            digest.update(data)
+            yield data
+        self.sha256 = digest.hexdigest()
 
     def _broken(self, unit: Unit) -> Broken:
         problems = markup.problems(unit.text, self.published[unit.text])
