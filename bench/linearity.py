@@ -12,7 +12,9 @@ Each input is made at sizes n, 2n and 4n, and each command run on it once as a p
 (``python -m transflow`` from this tree's ``src``). The table gives the wall time, its
 ratio to the size before (about 2 when the command is linear, 4 when it is quadratic),
 and the process's peak resident memory (its largest process: ``os.wait4``'s
-``ru_maxrss``), also as a multiple of the input's size.
+``ru_maxrss``), also as a multiple of the input's size. A child's ``ru_maxrss`` counts
+from its parent's resident size when it was forked, so this script makes the large
+documents and fills their catalogs in child processes of their own, and stays small.
 
 Inputs, built in a temporary folder:
 - a msgstr that is one long run of word characters (letters; and one of digits, in a
@@ -89,13 +91,36 @@ def transflow(project: Path, *args: str) -> Run:
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
 
 
-def project(folder: Path, document: str) -> Path:
+def project(folder: Path, document: str | int) -> Path:
+    """A project of one document: `document`, or (an int) a :func:`large_document` of that
+    size, made by a child process (see :func:`in_child`)."""
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "source").mkdir(parents=True)
-    (folder / "source" / "doc.txt").write_text(document, encoding="utf-8")
+    source = folder / "source" / "doc.txt"
+    if isinstance(document, str):
+        source.write_text(document, encoding="utf-8")
+    else:
+        in_child("document", str(document), str(source))
     transflow(folder, "init", "--lang", LANG)
     return folder
+
+
+def in_child(step: str, *args: str) -> None:
+    """One of :func:`child_step`'s steps in a process of its own. A child's peak memory, as
+    ``wait4`` reports it, starts from its parent's resident size when it is forked; so
+    what takes much memory (making a large document, filling its catalog) is not done in
+    this process, which then stays smaller than every command it measures."""
+    subprocess.run([sys.executable, __file__, "--step", step, *args], check=True)
+
+
+def child_step(step: str, *args: str) -> None:
+    if step == "document":
+        Path(args[1]).write_text(large_document(int(args[0])), encoding="utf-8")
+    elif step == "fill":
+        fill(Path(args[0]), str.upper)
+    else:
+        raise SystemExit(f"unknown step {step!r}")
 
 
 def fill(path: Path, translate: Callable[[str], str]) -> None:
@@ -182,13 +207,11 @@ def wrapping(work: Path, sizes: Sequence[int]) -> list[Row]:
 def large(work: Path, sizes: Sequence[int]) -> list[Row]:
     rows = []
     for size in sizes:
-        document = large_document(size)
-        actual = len(document.encode())
-        folder = project(work / f"doc-{size}", document)
-        del document
+        folder = project(work / f"doc-{size}", size)
+        actual = (folder / "source" / "doc.txt").stat().st_size
         log(f"extract, build, extract: a document of {actual / MB:.1f} MB")
         rows.append(Row("extract, n-byte document, fresh", actual, "bytes", extract(folder)))
-        fill(po(folder), str.upper)
+        in_child("fill", str(po(folder)))
         run = transflow(folder, "build", "-q")
         rows.append(Row("build, n-byte document, every msgstr filled", actual, "bytes", run))
         (folder / "source" / "doc.txt").touch()
@@ -278,7 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--scale", type=float, default=1.0, help="every input this many times")
     parser.add_argument("--write-docs", action="store_true", help=f"write into {DOCS_FILE}")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # see in_child
     args = parser.parse_args(argv)
+    if args.step:
+        child_step(*args.step)
+        return 0
 
     def sizes(base: float) -> list[int]:
         return [int(base * args.scale * k) for k in (1, 2, 4)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -143,3 +146,30 @@ def test_plural_entries_are_carried_through_as_they_are() -> None:
     assert [e.msgid for e in merged.entries] == ["Hello", "file", "dir"]
     assert merged.entries[1:] == (active, gone)
     assert merged.header_value("Plural-Forms") == "nplurals=2; plural=n>1;"
+
+
+def test_extract_over_a_large_catalog_holds_each_msgid_once(tmp_path: Path) -> None:
+    """The catalog read back (over 1 MB: read a piece at a time) gives its msgids as the
+    document's own unit strings, so the template, the catalog and the units share them."""
+    from tf_helpers import SAMPLE, cli
+
+    from transflow.config import load
+    from transflow.extract import update_catalogs
+    from transflow.project import documents
+
+    root = tmp_path / "p"
+    (root / "source").mkdir(parents=True)
+    paragraphs = [p.strip() for p in SAMPLE.read_text(encoding="utf-8").split("\n\n")]
+    body = [
+        re.sub(r"([.!?])(?=\s|$)", rf" ({n})\1", p) for n in range(250) for p in paragraphs if p
+    ]
+    (root / "source" / "doc.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    assert cli(root, "init", "--lang", "az").exit_code == 0
+    assert cli(root, "extract", "-q").exit_code == 0
+    assert (root / "locales" / "az" / "doc.po").stat().st_size > 1 << 20
+    config = load(root)
+    [template, catalog] = update_catalogs(config, ["az"], documents(config), None)
+    assert template.catalog is not None and catalog.catalog is not None
+    assert catalog.language == "az" and len(catalog.catalog.entries) > 1000
+    by_msgid = {e.msgid: e.msgid for e in template.catalog.entries}
+    assert all(e.msgid is by_msgid[e.msgid] for e in catalog.catalog.entries)

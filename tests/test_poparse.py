@@ -278,3 +278,52 @@ def test_a_large_catalog_read_in_pieces_is_read_as_whole(tmp_path: Path) -> None
     with pytest.raises(TransflowError, match="not UTF-8") as caught:
         catalog.parse_bytes(bad, path)
     assert caught.value.line == raw[: len(raw) // 2].count(b"\n") + 1
+
+
+# ------------------------------------------------- build's reader: unit_translations
+
+
+def test_unit_translations_read_a_piece_at_a_time_agree_with_the_whole_catalog(
+    tmp_path: Path,
+) -> None:
+    """build reads a large catalog from the file a piece at a time and keeps what its units
+    need: the same msgstr, status and line as the whole catalog's entries give."""
+    from transflow.catalog import read, unit_translations
+    from transflow.model import Unit, status_of, unit_entries
+
+    rnd = random.Random(7)
+    entries = [random_entry(rnd, number) for number in range(6000)]
+    # a unit text also given a msgctxt by a person, before and after its plain entry
+    entries += [entries[5].with_(msgctxt="person", msgstr="ctx", obsolete=False)]
+    entries.insert(0, entries[9].with_(msgctxt="first", msgstr="ctx", obsolete=False))
+    path = tmp_path / "big.po"
+    path.write_text(format_catalog(Catalog(header=HEADER, entries=tuple(entries))), "utf-8")
+    assert path.stat().st_size > 3 << 20  # several pieces
+    units = [Unit(1, n, "sentence", e.msgid, 0, 1) for n, e in enumerate(entries)]
+    units.append(Unit(2, 1, "sentence", "in no catalog", 0, 1))
+    found = unit_translations(path, units)
+    whole = unit_entries(read(path).entries)
+    expected = {text: (e.msgstr, status_of(e), e.line) for text, e in whole.items() if e.msgstr}
+    assert {text: tuple(t) for text, t in found.items()} == expected
+    assert len(expected) > 3000
+    by_text = {u.text: u.text for u in units}
+    assert all(text is by_text[text] for text in found)  # the units' own strings
+
+
+def test_unit_translations_report_the_first_problem_as_read_does(tmp_path: Path) -> None:
+    """A duplicate comes before any other problem, wherever it is; then the first other."""
+    from transflow.catalog import unit_translations
+    from transflow.model import Unit
+
+    filler = [Entry(f"filler {n} " + "x" * 300, f"y {n}") for n in range(8000)]
+    broken = Entry("\nstarts with a line break", "does not")
+    late = [*filler, broken, Entry("filler 7999 " + "x" * 300, "again")]
+    path = tmp_path / "a.po"
+    units = [Unit(1, 1, "sentence", "filler 1", 0, 1)]
+    for entries, message in ((late, "duplicate entry"), (late[:-1], "line break")):
+        path.write_text(format_catalog(Catalog(header=HEADER, entries=tuple(entries))), "utf-8")
+        with pytest.raises(TransflowError, match=message) as caught:
+            unit_translations(path, units)
+        with pytest.raises(TransflowError) as whole:
+            parse(path.read_text("utf-8"), path)
+        assert str(caught.value) == str(whole.value)

@@ -11,14 +11,15 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from transflow import __version__, markup
 from transflow.errors import TransflowError
-from transflow.model import Catalog, Entry, Unit
+from transflow.model import Catalog, Entry, Status, Unit, status_of
 
 # CLDR / gettext plural rules for the languages we know; others get none (documents use no plurals).
 PLURAL_FORMS = {
@@ -267,23 +268,28 @@ def read(path: Path, untranslated: bool = True) -> Catalog:
 _PIECE = 1 << 20  # bytes: a larger catalog is decoded and read a piece at a time
 
 
-def parse_bytes(raw: bytes, path: Path, untranslated: bool = True) -> Catalog:
+def parse_bytes(
+    raw: bytes, path: Path, untranslated: bool = True, shared: Mapping[str, str] | None = None
+) -> Catalog:
     """:func:`parse` of :func:`decode`'s text, without that text: a large UTF-8 catalog in
     the usual layout (:mod:`transflow.poparse`'s fast reader) is decoded and read a piece
     of whole entries at a time, so that it is never held as bytes and as text (in Python,
     up to four bytes a character) at once. Any other is decoded and read whole, errors and
-    all."""
+    all. `shared`: see :func:`transflow.poparse.entries` (for the large catalog read a piece
+    at a time)."""
     from transflow import poparse
 
     if len(raw) > _PIECE:
         try:
-            return poparse.checked(list(pieces(raw, untranslated)), path)
+            return poparse.checked(list(pieces(raw, untranslated, shared)), path)
         except (poparse.Unusual, UnicodeDecodeError):
             pass
     return parse(decode(raw, path), path, untranslated)
 
 
-def pieces(raw: bytes, untranslated: bool = True) -> Iterator[Entry]:
+def pieces(
+    raw: bytes, untranslated: bool = True, shared: Mapping[str, str] | None = None
+) -> Iterator[Entry]:
     """The entries of the UTF-8 catalog `raw` as the fast reader reads them, a piece of
     about :data:`_PIECE` bytes at a time (entries in the usual layout hold no blank line,
     so a piece ends at one). Raises :class:`transflow.poparse.Unusual` for a file in
@@ -298,9 +304,88 @@ def pieces(raw: bytes, untranslated: bool = True) -> Iterator[Entry]:
     while start < len(raw):
         cut = raw.find(b"\n\n", start + _PIECE)
         end = len(raw) if cut < 0 else cut + 2
-        yield from poparse.entries(raw[start:end].decode("utf-8"), untranslated, line, False)
+        text = raw[start:end].decode("utf-8")
+        yield from poparse.entries(text, untranslated, line, False, shared)
         line += raw.count(b"\n", start, end)
         start = end
+
+
+class Translation(NamedTuple):
+    """What ``build`` needs of a unit's entry."""
+
+    msgstr: str
+    status: Status
+    line: int | None  # of the entry's msgid
+
+
+def unit_translations(path: Path, units: Iterable[Unit]) -> dict[str, Translation]:
+    """The translated entries of the catalog at `path` that hold the translations of
+    `units` (as :func:`transflow.model.unit_entries` picks them), by msgid; each key is the
+    unit's own text, so that no msgid is held twice. The whole catalog is checked as
+    :func:`read` checks it; a large UTF-8 one in the usual layout is read from the file a
+    piece at a time, never whole."""
+    from transflow import poparse
+
+    texts = {unit.text: unit.text for unit in units}
+    found: dict[str, Translation] = {}
+    try:
+        checks = poparse.Checks(path)
+        add, shared_text = checks.add, texts.get
+        for entry in _streamed(path):
+            shared = shared_text(entry.msgid)
+            if add(entry, entry.msgid if shared is None else shared) and shared is not None:
+                _pick(found, shared, entry)
+        checks.finish()
+        return found
+    except (poparse.Unusual, UnicodeDecodeError):
+        found.clear()  # another charset or layout: read whole, errors and all
+    for entry in read(path, untranslated=False).entries:
+        shared = texts.get(entry.msgid)
+        if shared is not None:
+            _pick(found, shared, entry)
+    return found
+
+
+def _pick(found: dict[str, Translation], msgid: str, entry: Entry) -> None:
+    """:func:`transflow.model.unit_entries`' choice, for a unit's text `msgid`."""
+    if entry.obsolete or entry.msgid_plural is not None:
+        return
+    if entry.msgctxt is None or msgid not in found:
+        status = _ACCEPTED if "fuzzy" not in entry.flags and entry.msgstr else status_of(entry)
+        found[msgid] = _new(Translation, (entry.msgstr, status, entry.line))
+
+
+_new = tuple.__new__  # a named tuple made without its Python-level __new__: hot
+_ACCEPTED = Status.ACCEPTED
+
+
+def _streamed(path: Path) -> Iterator[Entry]:
+    """:func:`pieces`' entries with a msgstr, read from the file a piece at a time."""
+    from transflow import poparse
+
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
+    with handle:
+        buffer = handle.read(_PIECE)
+        head = buffer[:_HEAD].decode("latin-1")
+        if (
+            buffer[: buffer.find(b"\n") + 1].endswith(b"\r\n")
+            or _raw_charset(buffer) != "utf-8"
+            or (len(buffer) == _PIECE and not _CHARSET.search(head))
+        ):
+            raise poparse.Unusual  # (a charset named further on: read whole)
+        line = 1
+        while buffer:
+            more = handle.read(_PIECE)
+            buffer += more
+            cut = buffer.rfind(b"\n\n") + 2 if more else len(buffer)
+            if more and cut < 2:
+                continue  # no blank line yet
+            piece, buffer = buffer[:cut], buffer[cut:]
+            yield from poparse.entries(piece.decode("utf-8"), False, line, False)
+            line += piece.count(b"\n")
 
 
 def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:

@@ -9,9 +9,9 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from transflow.errors import TransflowError
 
@@ -161,6 +161,40 @@ def write_atomic_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_changed_chunks(path: Path, chunks: Iterable[bytes]) -> str:
+    """Write the bytes `chunks` make into `path` atomically, one chunk at a time (the whole
+    file is never in memory), unless the file already holds exactly them; not fsynced (for
+    files a rerun makes again). Returns "created", "updated" or "unchanged" (then the file
+    is left as it was)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        old: BinaryIO | None = open(path, "rb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        old = None
+    try:
+        fd, tmp = _temporary(path.parent, path.name)
+        try:
+            same = old is not None
+            with open(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+                    if same and old is not None:
+                        same = old.read(len(chunk)) == chunk
+            if old is not None and same and old.read(1) == b"":
+                os.unlink(tmp)
+                return "unchanged"
+            os.chmod(tmp, os.fstat(old.fileno()).st_mode & 0o777 if old else 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    finally:
+        if old is not None:
+            old.close()
+    return "updated" if old is not None else "created"
 
 
 def state_dir(root: Path) -> Path:

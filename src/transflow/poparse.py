@@ -17,7 +17,7 @@ strings (``c-format``...), the header's fields and its plural expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from transflow.errors import TransflowError
@@ -95,18 +95,24 @@ def _fast(text: str, untranslated: bool = True) -> list[Entry] | None:
 
 
 def entries(
-    text: str, untranslated: bool = True, line: int = 1, whole: bool = True
+    text: str,
+    untranslated: bool = True,
+    line: int = 1,
+    whole: bool = True,
+    shared: Mapping[str, str] | None = None,
 ) -> Iterator[Entry]:
     """The entries of `text` one at a time as the fast reader reads them (the header's
     too, and unchecked: see :func:`checked`), for a reader that may stop early or read a
     file a piece at a time (not `whole`: `text` then starts at `line` of its file, whose
     first line does not end in CRLF); raises :class:`Unusual` where the layout is not the
-    usual one."""
+    usual one. A msgid in `shared` is given as its value there, an equal string the caller
+    holds already (a document's unit texts), so that it is not held twice."""
     if whole:
         text = crlf_to_lf(text)
     if not text.endswith("\n"):
         text += "\n"
     pos, end = 0, len(text)
+    new = tuple.__new__
     while pos < end:
         match = _ENTRY.match(text, pos) or _OBSOLETE.match(text, pos)
         if match is None:
@@ -133,9 +139,13 @@ def entries(
                 extracted.append(comment[3:] if comment.startswith("#. ") else comment[2:])
             else:
                 translator.append(comment[2:] if kind == "# " else comment[1:])
-        old = _previous(previous) if previous else {}
-        if old is None:
-            raise Unusual
+        if previous:
+            old = _previous(previous)
+            if old is None:
+                raise Unusual
+            previous_msgid, previous_msgctxt = old.get("msgid"), old.get("msgctxt")
+        else:
+            previous_msgid = previous_msgctxt = None
         cut, split = (4, '"\n#~ "') if obsolete else (1, '"\n"')
         if msgid_more:
             msgid += "".join(msgid_more[cut:-2].split(split))
@@ -146,23 +156,28 @@ def entries(
         msgid_start = match.start(5)
         line += text.count("\n", pos, msgid_start)
         pos = match.end()
-        yield (
-            Entry(
-                _unescape(msgid),
-                _unescape(msgstr),
+        if "\\" in msgid:
+            msgid = _unescape(msgid)
+        if shared is not None:
+            msgid = shared.get(msgid, msgid)
+        yield new(  # Entry(...) without its Python-level __new__: hot
+            Entry,
+            (
+                msgid,
+                msgstr if "\\" not in msgstr else _unescape(msgstr),
                 None if ctxt is None else _unescape(ctxt),
                 tuple(translator),
                 tuple(extracted),
                 tuple(references),
                 tuple(flags),
-                old.get("msgid"),
-                old.get("msgctxt"),
+                previous_msgid,
+                previous_msgctxt,
                 None,
                 (),
                 None,
                 obsolete,
                 line,
-            )
+            ),
         )
         line += text.count("\n", msgid_start, pos)
 
@@ -188,46 +203,78 @@ def _previous(block: str) -> dict[str, str] | None:
     return {name: _unescape(value) for name, value in old.items()}
 
 
-def checked(found: list[Entry], path: Path | str) -> Catalog:
+def checked(found: Iterable[Entry], path: Path | str) -> Catalog:
     """The catalog of the entries `found` in the file `path`, the header apart, checked as
     ``msgfmt --check`` checks it (see the module's doc)."""
-    header: tuple[tuple[str, str], ...] = ()
-    header_comments: tuple[str, ...] = ()
-    header_fuzzy = False
-    has_header = False
-    entries: list[Entry] = []
-    seen: set[tuple[str | None, str]] = set()
-    for entry in found:
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            raise TransflowError(
-                f"duplicate entry for msgid {entry.msgid[:40]!r}", path, entry.line
-            )
-        seen.add(key)
-        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+    checks = Checks(path)
+    entries = tuple(entry for entry in found if checks.add(entry, entry.msgid))
+    checks.finish()
+    return Catalog(checks.header, checks.header_comments, checks.header_fuzzy, entries)
+
+
+class Checks:
+    """:func:`checked`'s checks on entries that come one at a time (:meth:`add` each, then
+    :meth:`finish`), for a reader that keeps only part of each; the first problem found in
+    the file's order is raised, a duplicate before any other."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.header: tuple[tuple[str, str], ...] = ()
+        self.header_comments: tuple[str, ...] = ()
+        self.header_fuzzy = False
+        self.has_header = False
+        self._seen: set[str | tuple[str, str]] = set()
+        # in order: the first line-break problem, and the plural entries before it (their
+        # forms are checked when the header is known)
+        self._later: list[TransflowError | tuple[int | None, int]] = []
+        self._failed = False
+
+    def add(self, entry: Entry, msgid: str) -> bool:
+        """Check `entry` (`msgid`: its msgid, or an equal string to keep instead); False
+        for the header entry (then the header is read from it)."""
+        key = msgid if entry.msgctxt is None else (entry.msgctxt, msgid)
+        if key in self._seen:
+            raise TransflowError(f"duplicate entry for msgid {msgid[:40]!r}", self.path, entry.line)
+        self._seen.add(key)
+        if msgid == "" and entry.msgctxt is None and not entry.obsolete:
             fields = [line.partition(":") for line in entry.msgstr.split("\n")]
-            header = tuple((name.strip(), value.strip()) for name, colon, value in fields if colon)
-            header_comments, header_fuzzy = entry.translator_comments, entry.fuzzy
-            has_header = True
-            continue
-        entries.append(entry)
-    nplurals: int | None = None
-    for entry in entries:
-        if entry.obsolete or entry.fuzzy or not entry.msgstr or not entry.msgid:
-            continue
-        _check_line_breaks(entry, path)
-        if entry.plural:
+            self.header = tuple(
+                (name.strip(), value.strip()) for name, colon, value in fields if colon
+            )
+            self.header_comments, self.header_fuzzy = entry.translator_comments, entry.fuzzy
+            self.has_header = True
+            return False
+        msgstr = entry.msgstr
+        if self._failed or not msgstr or not msgid or entry.obsolete or "fuzzy" in entry.flags:
+            return True
+        plural = entry.msgid_plural is not None
+        if plural or "\n" in msgid[0] + msgid[-1] + msgstr[0] + msgstr[-1]:
+            try:
+                _check_line_breaks(entry, self.path)
+            except TransflowError as error:
+                self._later.append(error)
+                self._failed = True
+                return True
+        if plural:
+            self._later.append((entry.line, 1 + len(entry.msgstr_plural)))
+        return True
+
+    def finish(self) -> None:
+        """Raise the first problem of the entries added, if any."""
+        nplurals: int | None = None
+        for item in self._later:
+            if isinstance(item, TransflowError):
+                raise item
+            line, forms = item
             if nplurals is None:
-                nplurals = _nplurals(header, has_header, path, entry.line)
-            forms = 1 + len(entry.msgstr_plural)
+                nplurals = _nplurals(self.header, self.has_header, self.path, line)
             if forms != nplurals:
                 raise TransflowError(
                     f"the header's Plural-Forms says nplurals={nplurals}, "
                     f"but this entry has {forms} plural forms",
-                    path,
-                    entry.line,
+                    self.path,
+                    line,
                 )
-    return Catalog(header, header_comments, header_fuzzy, tuple(entries))
 
 
 def check_entry(entry: Entry, path: Path | str) -> None:

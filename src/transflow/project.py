@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,13 +202,14 @@ def languages_of(config: Config, requested: Sequence[str] = ()) -> tuple[str, ..
 
 
 def write_files(
-    config: Config, plan: Sequence[tuple[Path, str | Callable[[], bytes]]]
+    config: Config, plan: Sequence[tuple[Path, str | Callable[[], bytes | Iterator[bytes]]]]
 ) -> list[Written]:
     """Write each (path, text) whose bytes changed, under the project lock; every folder
     is checked writable first, and each file is written atomically. For generated files
     (build outputs, review pages), which a rerun makes again: they are not fsynced.
     The text may be a function that makes the file's bytes, called when its turn comes,
-    so that only one large file at a time need be in memory."""
+    so that only one large file at a time need be in memory; or the file's bytes a chunk
+    at a time, written as they come."""
     written = []
     with files.project_lock(config.root):
         for folder in {path.parent for path, _ in plan}:
@@ -220,7 +221,9 @@ def write_files(
     return written
 
 
-def _write_changed(path: Path, data: bytes) -> Written:
+def _write_changed(path: Path, data: bytes | Iterator[bytes]) -> Written:
+    if not isinstance(data, bytes):
+        return Written(path, files.write_changed_chunks(path, data))
     size = path.stat().st_size if path.exists() else None
     if size == len(data) and path.read_bytes() == data:
         return Written(path, "unchanged")

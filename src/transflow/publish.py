@@ -28,9 +28,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from transflow import markup
+from transflow.catalog import Translation, unit_translations
 from transflow.config import Config
 from transflow.languages import direction
-from transflow.model import Catalog, Placed, Status, Unit, status_of, unit_entries
+from transflow.model import Placed, Status, Unit
 from transflow.project import (
     Document,
     Written,
@@ -232,14 +233,12 @@ def build(
     docs = documents(config, only)
     for done, doc in enumerate(docs, 1):
         text, units = units_of(config, doc)
-        # translated entries only: an untranslated one publishes as a unit without entry
-        catalogs = [(lang, catalog_of(config, doc, lang, False)[1]) for lang in langs]
-        for lang, catalog in catalogs:
-            jobs.append(_Job(config, doc, lang, text, units, catalog, include, min_completion))
-        del catalogs
+        for lang in langs:
+            found = _translations(config, doc, lang, units)
+            jobs.append(_Job(config, doc, lang, text, units, found, include, min_completion))
         if progress:
             progress(done, len(docs))
-    plan: list[tuple[Path, str | Callable[[], bytes]]] = []
+    plan: list[tuple[Path, str | Callable[[], bytes | Iterator[bytes]]]] = []
     for job in jobs:
         plan += job.files()
 
@@ -249,6 +248,17 @@ def build(
     plan.append((config.build_dir / MANIFEST, manifest))
     written = write_files(config, plan)
     return written, [job.output() for job in jobs]
+
+
+def _translations(
+    config: Config, doc: Document, lang: str, units: Sequence[Unit]
+) -> dict[str, Translation]:
+    """The translations of `units` in the document's catalog in `lang` (an untranslated
+    entry publishes as a unit without entry)."""
+    path = po_path(config, doc, lang)
+    if not path.exists():
+        catalog_of(config, doc, lang)  # raises the error that says what to run
+    return unit_translations(path, units)
 
 
 def _manifest(config: Config, outputs: Sequence[Output]) -> str:
@@ -278,7 +288,7 @@ class _Job:
         lang: str,
         text: str,
         units: Sequence[Unit],
-        catalog: Catalog,
+        found: dict[str, Translation],
         include: bool,
         min_completion: float,
     ) -> None:
@@ -289,12 +299,15 @@ class _Job:
         self.catalog = po_path(config, doc, lang)
         if self.catalog.is_relative_to(config.root):
             self.catalog = self.catalog.relative_to(config.root)
-        entries = self.entries = unit_entries(catalog.entries)
+        self.found = found
         published = {
-            t: e.msgstr for t, e in entries.items() if e.msgstr and (include or not e.fuzzy)
+            t: e.msgstr
+            for t, e in found.items()
+            if e.msgstr and (include or e.status is Status.ACCEPTED)
         }
         self.published = published
-        self.statuses = [status_of(entries.get(u.text)) for u in units]
+        get, untranslated = found.get, (None, Status.UNTRANSLATED)
+        self.statuses = [(get(u.text) or untranslated)[1] for u in units]
         done = [u.text in published for u in units]
         completion = 100.0 * sum(done) / len(units) if units else 100.0
         self.completion = round(completion, 1)
@@ -308,7 +321,7 @@ class _Job:
         self.placed: list[Placed] = []
         self.broken: tuple[Broken, ...] = ()
 
-    def files(self) -> list[tuple[Path, Callable[[], bytes]]]:
+    def files(self) -> list[tuple[Path, Callable[[], bytes | Iterator[bytes]]]]:
         path = self.path
         if not self.write:
             return []
@@ -319,26 +332,33 @@ class _Job:
             (path.with_name(path.name + ".align.json"), self._alignment),
         ]
 
-    def _text(self) -> bytes:
+    def _text(self) -> Iterator[bytes]:
         output, self.placed = self.doc.format.align(
             self.text, self.units, self.published.get, self.lang
         )
-        data = output.encode("utf-8")
-        self.sha256 = hashlib.sha256(data).hexdigest()
         self.broken = tuple(self._broken(p.unit) for p in self.placed if p.broken)
-        return data
+        return self._hashed(output)
+
+    def _hashed(self, output: str) -> Iterator[bytes]:
+        """The UTF-8 of `output` a chunk at a time; then its SHA-256 is :attr:`sha256`."""
+        digest = hashlib.sha256()
+        for start in range(0, len(output), _CHUNK):
+            data = output[start : start + _CHUNK].encode("utf-8")
+            digest.update(data)
+            yield data
+        self.sha256 = digest.hexdigest()
 
     def _broken(self, unit: Unit) -> Broken:
         problems = markup.problems(unit.text, self.published[unit.text])
-        line = self.entries[unit.text].line
+        line = self.found[unit.text].line
         reference = f"{self.doc.name}:{unit.block}"
         return Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
 
-    def _html(self) -> bytes:
+    def _html(self) -> Iterator[bytes]:
         parts = _html_parts(self.doc.name, self.lang, self.placed, self.statuses, self.source)
         return _encoded(parts)
 
-    def _alignment(self) -> bytes:
+    def _alignment(self) -> Iterator[bytes]:
         placed, self.placed = self.placed, []
         parts = _alignment_parts(self.doc, self.lang, self.path.name, placed, self.statuses)
         return _encoded(parts)
@@ -360,10 +380,22 @@ class _Job:
         )
 
 
-def _encoded(parts: Iterable[str]) -> bytes:
-    """The UTF-8 of the text `parts` make, each part encoded as it comes: the whole text is
-    never in memory as a string too (two bytes a character, where one is beyond Latin-1)."""
-    return b"".join(part.encode("utf-8") for part in parts)
+def _encoded(parts: Iterable[str]) -> Iterator[bytes]:
+    """The UTF-8 of the text `parts` make, some :data:`_CHUNK` characters at a time, to be
+    written as it comes: the whole file is never in memory."""
+    pending: list[str] = []
+    size = 0
+    for part in parts:
+        pending.append(part)
+        size += len(part)
+        if size >= _CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+_CHUNK = 1 << 18  # characters of a file encoded and written at a time
 
 
 def _digest(path: Path) -> str | None:

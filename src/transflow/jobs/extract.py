@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ class Merged:
 
 
 def _read_existing(
-    path: Path, template: bool, header_only: bool
+    path: Path, template: bool, header_only: bool, shared: Mapping[str, str] | None = None
 ) -> tuple[files.Seen | None, Catalog, bytes | None]:
     """What a catalog file holds (None: no file), what it says (only its header:
     `header_only`), and a `template`'s bytes (for :func:`catalog.creation_date`).
@@ -60,18 +60,23 @@ def _read_existing(
         return None, Catalog(), None
     seen: list[files.Seen] = []
     try:
-        return _read_once(path, template, header_only, seen)
+        return _read_once(path, template, header_only, seen, shared)
     except TransflowError:
         now = files.settled(path, None)
         if not seen or now is None or files.Seen.of(now) == seen[0]:
             raise  # not a save in progress: the file is as it stays
-    return _read_once(path, template, header_only, seen)
+    return _read_once(path, template, header_only, seen, shared)
 
 
 def _read_once(
-    path: Path, template: bool, header_only: bool, seen: list[files.Seen]
+    path: Path,
+    template: bool,
+    header_only: bool,
+    seen: list[files.Seen],
+    shared: Mapping[str, str] | None = None,
 ) -> tuple[files.Seen, Catalog, bytes | None]:
-    """:func:`_read_existing`, once; what the file holds is added to `seen` first."""
+    """:func:`_read_existing`, once; what the file holds is added to `seen` first. A msgid
+    equal to a string in `shared` is that string (:func:`transflow.poparse.entries`)."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -80,7 +85,7 @@ def _read_once(
     seen.append(files.Seen.of(raw))
     if header_only:
         return seen[-1], catalog.parse_header(raw, path), raw if template else None
-    return seen[-1], catalog.parse_bytes(raw, path), raw if template else None
+    return seen[-1], catalog.parse_bytes(raw, path, shared=shared), raw if template else None
 
 
 def update_catalogs(
@@ -115,9 +120,12 @@ def update_catalogs(
                 state.record(watched)
             found: list[tuple[Path, str | None, files.Seen | None, Catalog]] = []
             _, units = units_of(config, doc)
+            texts: dict[str, str] = {}  # msgids read are these strings (the template's)
+            for unit in units:
+                texts.setdefault(unit.text, unit.text)
             for path, lang in targets:
                 header_only = lang is None and not whole_templates
-                old, existing, raw = _read_existing(path, lang is None, header_only)
+                old, existing, raw = _read_existing(path, lang is None, header_only, texts)
                 found.append((path, lang, old, existing))
                 if lang is None:
                     template_raw = raw  # for creation_date: bytes, not its text
