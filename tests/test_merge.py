@@ -154,7 +154,7 @@ def test_extract_over_a_large_catalog_holds_each_msgid_once(tmp_path: Path) -> N
     from tf_helpers import SAMPLE, cli
 
     from transflow.config import load
-    from transflow.extract import update_catalogs
+    from transflow.jobs.extract import update_catalogs
     from transflow.project import documents
 
     root = tmp_path / "p"

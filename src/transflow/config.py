@@ -388,7 +388,7 @@ locales_dir = "locales"          # templates/<doc>.pot and <lang>/<doc>.po
 build_dir = "build"              # <lang>/<doc>, written by 'transflow build'
 source_lang = "{source_lang}"
 languages = {_toml_list(languages)}
-documents = ["**/*.txt", "**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]  # globs relative to source_dir
+documents = ["**/*.txt", "**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]  # in source_dir
 
 [segmentation]
 unit = "{unit}"               # "sentence" or "paragraph" (whole paragraphs, as po4a)
