@@ -40,10 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import REPO, BenchError, log, machine, tree_state
+from common import DOCS_FILE, REPO, BenchError, log, machine, other_sections, removing, tree_state
 
 ARTICLE = REPO / "source" / "azerbaijan-pak-support.txt"
-DOCS_FILE = REPO / "docs" / "benchmarks.md"
 BENCH_VENV = REPO / ".venv-bench"
 FRONT_BLOCKS = 3  # headline, deck, byline: kept once at the top of the corpus
 
@@ -295,17 +294,6 @@ def restore(pristine: Path, target: Path) -> Callable[[], None]:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(pristine, target)
-
-    return prepare
-
-
-def removing(*paths: Path) -> Callable[[], None]:
-    def prepare() -> None:
-        for path in paths:
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
 
     return prepare
 
@@ -1140,8 +1128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write_docs:
         DOCS_FILE.parent.mkdir(exist_ok=True)
         old = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else ""
-        kept = old.find("\n## Linearity\n")  # bench/linearity.py's section stays
-        text += old[kept:] if kept >= 0 else ""
+        text = text.rstrip("\n") + "\n" + other_sections(old)  # the other scripts' stay
         DOCS_FILE.write_text(text, encoding="utf-8")
         log(f"wrote {DOCS_FILE}")
     return 0

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+DOCS_FILE = REPO / "docs" / "benchmarks.md"
+# the sections of DOCS_FILE that scripts other than bench/benchmark.py write, each its own
+SECTIONS = ("## Linearity", "## Memory matching", "## HTML", "## Markdown")
 
 
 class BenchError(Exception):
@@ -65,3 +70,36 @@ def tree_state() -> str:
     except OSError:
         return "?"
     return f"{head}{' + uncommitted changes in src/' if dirty else ''}"
+
+
+def removing(*paths: Path) -> Callable[[], None]:
+    """A run's preparation: delete `paths` (files or folders) that a timed run makes."""
+
+    def prepare() -> None:
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+    return prepare
+
+
+def write_section(heading: str, section: str) -> None:
+    """`section` (starting with `heading`) in place of that section of DOCS_FILE, or at
+    its end."""
+    text = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else "# Benchmarks\n"
+    start = text.find(f"\n{heading}\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[: start + 1] + section + (text[end:] if end >= 0 else "")
+    DOCS_FILE.write_text(text, encoding="utf-8")
+
+
+def other_sections(text: str) -> str:
+    """The part of DOCS_FILE's `text` that other scripts wrote (:data:`SECTIONS`), from the
+    first of them on."""
+    found = [i for h in SECTIONS if (i := text.find(f"\n{h}\n")) >= 0]
+    return text[min(found) :] if found else ""

@@ -33,9 +33,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from common import REPO, BenchError, log, machine, tree_state
+from common import DOCS_FILE, BenchError, log, machine, removing, tree_state, write_section
 
-DOCS_FILE = REPO / "docs" / "benchmarks.md"
 HEADING = "## HTML"
 PACKAGES = ("python-bs4-doc", "copyq-doc", "libjs-bootstrap5-doc")
 # where they keep their HTML (as tests/test_html_rebuild.py reads them)
@@ -109,17 +108,6 @@ class Measure:
     @property
     def median(self) -> float:
         return statistics.median(self.samples)
-
-
-def removing(*paths: Path) -> Callable[[], None]:
-    def prepare() -> None:
-        for path in paths:
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
-
-    return prepare
 
 
 def measures(work: Path, pages: dict[str, str], bin_dir: Path) -> dict[str, Measure]:
@@ -220,18 +208,6 @@ def report(rows: dict[float, dict[str, Measure]], repeat: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(section: str) -> None:
-    """The HTML section of docs/benchmarks.md: replaced where it is, else appended."""
-    text = DOCS_FILE.read_text(encoding="utf-8")
-    start = text.find(f"\n{HEADING}\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[: start + 1] + section + (text[end:] if end >= 0 else "")
-    DOCS_FILE.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="0.5 and 1 MB, one run")
@@ -267,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = report(rows, repeat)
     print(section)
     if args.write_docs:
-        write_docs(section)
+        write_section(HEADING, section)
     return 0
 
 

@@ -45,11 +45,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from common import DOCS_FILE, write_section  # noqa: E402
+
 from transflow import catalog, poformat  # noqa: E402 (from this tree, as the commands)
 from transflow.model import Catalog  # noqa: E402
 
 ARTICLE = REPO / "source" / "azerbaijan-pak-support.txt"
-DOCS_FILE = REPO / "docs" / "benchmarks.md"
 HEADING = "## Linearity"
 LANG = "az"
 MB = 1_000_000
@@ -285,18 +286,6 @@ def report(rows: Sequence[Row], started: dt.datetime, scale: float) -> str:
     )
 
 
-def write_docs(section: str) -> None:
-    """`section` in place of the Linearity section of docs/benchmarks.md (or at its end)."""
-    text = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else ""
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    DOCS_FILE.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--scale", type=float, default=1.0, help="every input this many times")
@@ -321,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = report(rows, started, args.scale)
     print(section)
     if args.write_docs:
-        write_docs(section)
+        write_section(HEADING, section)
         log(f"wrote {DOCS_FILE}")
     return 0
 

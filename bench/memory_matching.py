@@ -48,10 +48,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from common import DOCS_FILE, write_section  # noqa: E402
+
 from transflow.fuzzymatch import FuzzyIndex, Stored, normalize  # noqa: E402
 
 UNITS = REPO / "tests" / "data" / "sample-units.jsonl"
-DOCS_FILE = REPO / "docs" / "benchmarks.md"
 HEADING = "## Memory matching"
 THRESHOLD = 75
 SEED = 13
@@ -187,18 +188,6 @@ def table(rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Put `text` (starting with HEADING) in place of the old section, or at the end."""
-    old = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else "# Benchmarks\n"
-    start = old.find("\n" + HEADING + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + 1)
-        new = old[: start + 1] + text + ("\n" + old[end + 1 :] if end >= 0 else "")
-    DOCS_FILE.write_text(new, encoding="utf-8")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--stored", type=int, default=100_000)
@@ -277,7 +266,7 @@ def main() -> int:
     )
     print(text)
     if args.write_docs:
-        write_docs(text)
+        write_section(HEADING, text)
         print(f"wrote {DOCS_FILE}", file=sys.stderr)
     return 0
 
