@@ -29,8 +29,8 @@ def test_executors_are_looked_up_by_name() -> None:
 def test_a_build_started_during_the_model_run_does_not_wait(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from transflow.jobs.build import build
     from transflow.jobs.translate import translate
-    from transflow.publish import build
 
     assert cli(project, "extract").exit_code == 0
     entered, release = threading.Event(), threading.Event()

@@ -14,7 +14,7 @@ import pytest
 from tf_helpers import SAMPLE, cli
 
 from transflow.config import load
-from transflow.publish import build
+from transflow.jobs.build import build
 
 DOC = "azerbaijan-pak-support"
 

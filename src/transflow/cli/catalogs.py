@@ -159,7 +159,7 @@ def build(
     dir (rtl for Urdu); the alignment file maps every source unit to its text
     and offsets in the output, with its status.
     """
-    from transflow.publish import build as run
+    from transflow.jobs.build import build as run
 
     config = load_config(ctx)
     include = None if drafts is None else drafts == "include"
