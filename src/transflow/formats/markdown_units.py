@@ -181,9 +181,11 @@ def _tagged(
             while first < count and sentences[first][1] <= offset:
                 first += 1
             index = first
-            while index < count and sentences[index][0] < offset + length:
+            stop = offset + length
+            while index < count and sentences[index][0] < stop:
                 s, e = sentences[index]
-                a, b = max(offset, s), min(offset + length, e)
+                a = offset if offset > s else s
+                b = stop if stop < e else e
                 if a < b:
                     if index != current:
                         flush()
@@ -278,8 +280,8 @@ def pieces(
 def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
     if start >= end:
         return
-    chunk = content[start:end]
-    if "<" in chunk and LOOKS_LIKE_TAG.search(chunk):
+    if content.find("<", start, end) >= 0 and LOOKS_LIKE_TAG.search(content, start, end):
+        chunk = content[start:end]
         last = start
         for match in LOOKS_LIKE_TAG.finditer(chunk):
             if match.start() > last - start:
