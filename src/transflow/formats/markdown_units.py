@@ -24,8 +24,13 @@ _new = tuple.__new__  # a named tuple made without its Python-level __new__
 _OBJECT = "\ufffc"  # a standalone tag, in the plain text that sentences are split in
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def wordy(text: str) -> bool:
     """Whether a text has something to translate (a letter)."""
+    if text.isascii():  # the common case, in C
+        return _ASCII_LETTER.search(text) is not None
     return any(char.isalpha() for char in text)
 
 
@@ -59,23 +64,26 @@ def leaf_units(
         for c in children
         if wordy(c.text) and not markup.looks_like_tag(c.text)
     ]
-    plain_parts, offsets = [], []
+    plain_parts: list[str] = []
+    offsets: list[int] = []
+    add, mark = plain_parts.append, offsets.append
     size = 0
     tagged = False
-    for piece in found:
-        offsets.append(size)
-        role = piece.kind
+    for role, start, end, _, tag, _ in found:
+        mark(size)
         if role == "text":
-            chunk = text[piece.start : piece.end]
-        elif role == "soft":
+            add(text[start:end])
+            size += end - start
+            continue
+        if role == "soft":
             chunk = " "
         else:
             tagged = True
             if role != "empty":
                 continue
-            chunk = " " if piece.markup.endswith("\n") else _OBJECT
-        plain_parts.append(chunk)
-        size += len(chunk)
+            chunk = " " if tag.endswith("\n") else _OBJECT
+        add(chunk)
+        size += 1
     plain = "".join(plain_parts)
     if split is None:
         stripped = plain.strip()
