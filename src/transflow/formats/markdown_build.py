@@ -347,42 +347,48 @@ def _rewrap(
     prefix = text[starts[1] : spans[1][0]]
     newline = "\n" + prefix
     buf: list[str] = []
-    where = []  # each atom's (start, end) in the region's output
+    where: list[int] = []  # each atom's start in the region's output
+    ends: list[int] = []  # and its end
+    mark, close = where.append, ends.append
+    add = buf.append
     column, size, line_start, hard = spans[0][0] - starts[0], 0, True, False
     indent, breaking = len(prefix), len(newline)
     opens = _opens_block
     for word, spaced in atoms:
         if word is _HARD:
-            buf.append(newline)
+            add(newline)
             size += breaking
             column, line_start, hard = indent, True, True
-            where.append((size, size))
+            mark(size)
+            close(size)
             continue
+        length = len(word)
         if line_start:
             if hard and opens(word):
                 word = _escaped(word)
+                length = len(word)
             line_start = hard = False
         elif not spaced:
             pass
-        elif column + 1 + len(word) > width and not opens(word):
-            buf.append(newline)
+        elif column + 1 + length > width and not opens(word):
+            add(newline)
             size += breaking
             column = indent
         else:
-            buf.append(" ")
+            add(" ")
             size += 1
             column += 1
-        length = len(word)
-        where.append((size, size + length))
-        buf.append(word)
+        mark(size)
+        add(word)
         size += length
+        close(size)
         column += length
     written = "".join(buf)
     base = out.size
     out.write(written)
     for node, result, (first, last) in zip(members, done, ranges, strict=True):
-        begin = where[first][0] if first < last else (where[first - 1][1] if first else 0)
-        end = where[last - 1][1] if first < last else begin
+        begin = where[first] if first < last else (ends[first - 1] if first else 0)
+        end = ends[last - 1] if first < last else begin
         piece = written[begin:end]
         translated = result is not None and result.own
         broken = result is not None and result.broken

@@ -24,8 +24,13 @@ _new = tuple.__new__  # a named tuple made without its Python-level __new__
 _OBJECT = "\ufffc"  # a standalone tag, in the plain text that sentences are split in
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def wordy(text: str) -> bool:
     """Whether a text has something to translate (a letter)."""
+    if text.isascii():  # the common case, in C
+        return _ASCII_LETTER.search(text) is not None
     return any(char.isalpha() for char in text)
 
 
@@ -59,23 +64,26 @@ def leaf_units(
         for c in children
         if wordy(c.text) and not markup.looks_like_tag(c.text)
     ]
-    plain_parts, offsets = [], []
+    plain_parts: list[str] = []
+    offsets: list[int] = []
+    add, mark = plain_parts.append, offsets.append
     size = 0
     tagged = False
-    for piece in found:
-        offsets.append(size)
-        role = piece.kind
+    for role, start, end, _, tag, _ in found:
+        mark(size)
         if role == "text":
-            chunk = text[piece.start : piece.end]
-        elif role == "soft":
+            add(text[start:end])
+            size += end - start
+            continue
+        if role == "soft":
             chunk = " "
         else:
             tagged = True
             if role != "empty":
                 continue
-            chunk = " " if piece.markup.endswith("\n") else _OBJECT
-        plain_parts.append(chunk)
-        size += len(chunk)
+            chunk = " " if tag.endswith("\n") else _OBJECT
+        add(chunk)
+        size += 1
     plain = "".join(plain_parts)
     if split is None:
         stripped = plain.strip()
@@ -181,9 +189,11 @@ def _tagged(
             while first < count and sentences[first][1] <= offset:
                 first += 1
             index = first
-            while index < count and sentences[index][0] < offset + length:
+            stop = offset + length
+            while index < count and sentences[index][0] < stop:
                 s, e = sentences[index]
-                a, b = max(offset, s), min(offset + length, e)
+                a = offset if offset > s else s
+                b = stop if stop < e else e
                 if a < b:
                     if index != current:
                         flush()
@@ -278,8 +288,8 @@ def pieces(
 def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
     if start >= end:
         return
-    chunk = content[start:end]
-    if "<" in chunk and LOOKS_LIKE_TAG.search(chunk):
+    if content.find("<", start, end) >= 0 and LOOKS_LIKE_TAG.search(content, start, end):
+        chunk = content[start:end]
         last = start
         for match in LOOKS_LIKE_TAG.finditer(chunk):
             if match.start() > last - start:
