@@ -118,12 +118,7 @@ def measures(work: Path, pages: dict[str, str], bin_dir: Path) -> dict[str, Meas
     source.mkdir(parents=True)
     for name, text in pages.items():
         (source / name).write_text(text, encoding="utf-8")
-    run([transflow, "--project", str(project), "init", "--lang", "az"], work)
-    config = project / "transflow.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('["**/*.txt"]', '["**/*.html"]'),
-        encoding="utf-8",
-    )
+    run([transflow, "--project", str(project), "init", "--lang", "az"], work)  # takes *.html
     base = [transflow, "--project", str(project)]
     run([*base, "extract", "--lang", "az"], work)
     run([*base, "translate", "--lang", "az", "--engine", "pseudo"], work)

@@ -37,10 +37,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from common import REPO, BenchError, log, machine, tree_state
+from common import DOCS_FILE, REPO, BenchError, log, machine, tree_state, write_section
 
 CORPUS = REPO / ".external" / "markdown-corpus"
-DOCS_FILE = REPO / "docs" / "benchmarks.md"
 HEADING = "## Markdown"
 PYTHON = Path(sys.executable)
 MB = 1_000_000
@@ -83,9 +82,7 @@ def transflow(folder: Path, text: str, timeout: float) -> tuple[float | None, fl
     root = folder / "transflow"
     (root / "source").mkdir(parents=True)
     (root / "source" / "doc.md").write_text(text, encoding="utf-8")
-    config = (REPO / "transflow.toml").read_text(encoding="utf-8")
-    config = config.replace('documents = ["**/*.txt"]', 'documents = ["**/*.md"]')
-    (root / "transflow.toml").write_text(config, encoding="utf-8")
+    shutil.copy(REPO / "transflow.toml", root)  # the project holds doc.md alone
     run = [str(PYTHON), "-m", "transflow", "--project", str(root)]
     extract = cpu([*run, "extract", "--lang", "az"], root, timeout)
     cpu([*run, "translate", "--engine", "pseudo", "--lang", "az"], root, 10 * timeout)
@@ -193,18 +190,6 @@ def table(
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Put `text` (starting with HEADING) in place of the old section, or at the end."""
-    old = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else "# Benchmarks\n"
-    start = old.find("\n" + HEADING + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + 1)
-        new = old[: start + 1] + text + ("\n" + old[end + 1 :] if end >= 0 else "")
-    DOCS_FILE.write_text(new, encoding="utf-8")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--sizes", type=float, nargs="+", default=[0.5, 1, 2, 4], help="MB")
@@ -245,7 +230,7 @@ def main() -> int:
     )
     print(text)
     if args.write_docs:
-        write_docs(text)
+        write_section(HEADING, text)
         log(f"wrote {DOCS_FILE}")
     return 0
 
