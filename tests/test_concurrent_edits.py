@@ -164,14 +164,14 @@ def test_three_way_merge_keeps_the_persons_work() -> None:
 def test_a_file_saved_at_the_moment_of_the_swap_is_merged_too(tmp_path: Path) -> None:
     """The save lands between transflow's last look and its rename: it is caught in the
     swapped-out file (renameat2 RENAME_EXCHANGE), put back, and merged in."""
-    from transflow import files
+    from transflow import swap
 
     if not sys.platform.startswith("linux"):
         pytest.skip("the one-step swap is Linux's")
     path = tmp_path / "a.po"
     path.write_bytes(b"old\n")
     calls: list[bytes] = []
-    real = files._exchange
+    real = swap._exchange
 
     def exchange_after_a_save(a: Path, b: Path) -> bool:
         if not calls:
@@ -183,8 +183,8 @@ def test_a_file_saved_at_the_moment_of_the_swap_is_merged_too(tmp_path: Path) ->
         return b"ours + " + found
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(files, "_exchange", exchange_after_a_save)
-        written = files.replace_merged(path, b"old\n", b"ours\n", remerge, tmp_path)
+        patch.setattr(swap, "_exchange", exchange_after_a_save)
+        written = swap.replace_merged(path, b"old\n", b"ours\n", remerge, tmp_path)
     assert calls == [b"saved by a person\n"]
     assert path.read_bytes() == written == b"ours + saved by a person\n"
     assert not list((tmp_path / ".transflow" / "tmp").iterdir())

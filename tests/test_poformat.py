@@ -482,6 +482,6 @@ def test_printer_shares_work_and_prints_what_format_catalog_prints(
         changed.append(e)
     catalog = Catalog(header=(*HEADER, ("X-A", "b")), entries=tuple(changed))
     printer = poformat.Printer()
-    assert printer.print(template, template=True) == format_catalog(template).encode()
-    assert printer.print(catalog) == format_catalog(catalog).encode()
+    assert printer.render(template, template=True) == format_catalog(template).encode()
+    assert printer.render(catalog) == format_catalog(catalog).encode()
     assert poformat.encoded(catalog) == format_catalog(catalog).encode()

@@ -1,25 +1,23 @@
-"""File-system edges: reading sources strictly, atomic writes, the project lock."""
+"""File-system edges: reading sources strictly, atomic writes, the project lock. Writing
+a file a person may be saving meanwhile (merge-on-write) is :mod:`transflow.swap`."""
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from transflow.errors import TransflowError
 
 LOCK_TIMEOUT_S = 120.0
 STATE_DIR = ".transflow"
 TMP_DIR = ".transflow/tmp"  # catalogs being written: never inside locales/, where git looks
-SETTLE_S = 0.02  # how long a file must stay the same before it is taken as saved
-SETTLE_TRIES = 50  # a file still changing after this many looks is read as it is
 
 log = logging.getLogger("transflow")
 
@@ -121,7 +119,7 @@ def _decodes(sample: bytes, codec: str) -> bool:
     return True
 
 
-def _temporary(folder: Path, name: str) -> tuple[int, Path]:
+def temporary(folder: Path, name: str) -> tuple[int, Path]:
     """A new file of ours in `folder`, open for writing, named after `name`. (tempfile does
     the same, but importing it costs a command 8 ms.)"""
     while True:
@@ -145,7 +143,7 @@ def write_atomic(path: Path, data: str, durable: bool = True) -> None:
 def write_atomic_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """:func:`write_atomic` for bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temporary(path.parent, path.name)
+    fd, tmp = temporary(path.parent, path.name)
     try:
         with open(fd, "wb") as handle:
             handle.write(data)
@@ -174,7 +172,7 @@ def write_changed_chunks(path: Path, chunks: Iterable[bytes]) -> str:
     except FileNotFoundError:
         old = None
     try:
-        fd, tmp = _temporary(path.parent, path.name)
+        fd, tmp = temporary(path.parent, path.name)
         try:
             same = old is not None
             with open(fd, "wb") as handle:
@@ -208,172 +206,12 @@ def state_dir(root: Path) -> Path:
     return folder
 
 
-def clean_temporary(root: Path) -> None:
+def cleantemporary(root: Path) -> None:
     """Delete the temporary files a killed transflow left. Call it holding the lock."""
     folder = root / TMP_DIR
     if folder.is_dir():
         for path in folder.iterdir():
             path.unlink(missing_ok=True)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-class Seen(NamedTuple):
-    """What a file held, known by its size and SHA-256 rather than kept: a job that reads
-    large catalogs holds their entries, not their texts as well."""
-
-    size: int
-    digest: bytes
-
-    @classmethod
-    def of(cls, data: bytes) -> Seen:
-        import hashlib
-
-        return cls(len(data), hashlib.sha256(data).digest())
-
-
-def seen(path: Path) -> Seen | None:
-    """What `path` holds now (None: no file), read a block at a time."""
-    import hashlib
-
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            return Seen(size, hashlib.file_digest(handle, "sha256").digest())
-    except FileNotFoundError:
-        return None
-
-
-def settled(path: Path, data: bytes | None) -> bytes | None:
-    """`path`'s bytes once they stop changing: an editor saving in place (truncate, then
-    write) may be half-way through when we look."""
-    for _ in range(SETTLE_TRIES):
-        time.sleep(SETTLE_S)
-        again = _read(path)
-        if again == data:
-            break
-        data = again
-    return data
-
-
-_RENAMEAT2: list[Callable[..., int] | None] = []
-
-
-def _renameat2() -> Callable[..., int] | None:
-    if not _RENAMEAT2:
-        _RENAMEAT2.append(_load_renameat2())
-    return _RENAMEAT2[0]
-
-
-def _load_renameat2() -> Callable[..., int] | None:
-    import ctypes
-
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    function.argtypes += [ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
-
-
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two files in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
-    system or the file system cannot."""
-    import ctypes
-
-    function = _renameat2()
-    if function is None:
-        return False
-    if function(_AT_FDCWD, bytes(a), _AT_FDCWD, bytes(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-def replace_merged(
-    path: Path,
-    old: bytes | Seen | None,
-    ours: bytes,
-    remerge: Callable[[bytes], bytes],
-    root: Path,
-) -> bytes | None:
-    """Write `ours` to `path`, which held `old` when it was read (the bytes, or what
-    :class:`Seen` of them), without losing a save made since by someone else (a person in
-    an editor, who takes no lock).
-
-    Whenever the file is found other than expected, before or at the very moment of the
-    replacement, ``remerge(found)`` makes the bytes to write instead (:mod:`reconcile`).
-    The replacement swaps the new file with the old in one step (where the system can), so
-    that a save landing at that moment is caught in the swapped-out file, swapped back at
-    once and merged in the next round; elsewhere (macOS, or a file system without the swap)
-    a save in the microseconds between the last look and the rename can still be lost.
-    The data reaches the disk before it replaces the old file. Returns what was written,
-    or None when there was nothing to write."""
-    temporary = root / TMP_DIR
-    temporary.mkdir(parents=True, exist_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.stat(temporary).st_dev != os.stat(path.parent).st_dev:
-        temporary = path.parent  # a rename cannot cross file systems
-    on_disk = Seen.of(old) if isinstance(old, bytes) else old  # what `path` holds, we know
-    mine = Seen.of(ours)
-    for _ in range(100):
-        if seen(path) != on_disk:
-            current = settled(path, _read(path))
-            if current is not None:
-                ours = remerge(current)
-                mine = Seen.of(ours)
-            on_disk = None if current is None else Seen.of(current)
-        if mine == on_disk:
-            return None
-        fd, tmp = _temporary(temporary, path.name)
-        try:
-            with open(fd, "wb") as handle:
-                handle.write(ours)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if on_disk is None:
-                os.chmod(tmp, 0o644)
-                try:
-                    os.link(tmp, path)  # fails if someone made the file meanwhile
-                except FileExistsError:
-                    continue
-                except OSError:  # a file system without hard links
-                    if path.exists():
-                        continue
-                    os.replace(tmp, path)
-                return ours
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-            if seen(path) != on_disk:  # saved while we merged and wrote: merge that first
-                continue
-            if not _exchange(tmp, path):
-                os.replace(tmp, path)
-                return ours
-            if seen(tmp) == on_disk:
-                return ours
-            # someone saved at that very moment, and their file is now `tmp`: put it back
-            # at once (and a save made between the two swaps, the newer one), then merge
-            _exchange(tmp, path)
-            if seen(tmp) != mine:
-                _exchange(tmp, path)
-            on_disk = mine  # not what `path` holds now: the next round merges it
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    raise TransflowError("the file keeps changing while transflow writes it; nothing lost", path)
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -412,7 +250,7 @@ def check_writable(folder: Path) -> None:
     try:
         if not probe.is_dir():
             raise NotADirectoryError(f"{probe} is not a folder")
-        fd, probe_file = _temporary(probe, "transflow-probe")
+        fd, probe_file = temporary(probe, "transflow-probe")
         os.close(fd)
         probe_file.unlink()
     except OSError as exc:
@@ -464,7 +302,7 @@ def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         os.ftruncate(descriptor, 0)
         stamp = time.strftime("%H:%M:%S")
         os.pwrite(descriptor, f"process {os.getpid()} ({command}, since {stamp})".encode(), 0)
-        clean_temporary(root)
+        cleantemporary(root)
         yield
     finally:
         os.close(descriptor)  # releases the lock

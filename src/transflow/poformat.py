@@ -213,7 +213,7 @@ class Printer:
         self._entries: list[Entry] = []
         self._blocks: list[bytes] = []
 
-    def print(self, catalog: Catalog, template: bool = False) -> bytes:
+    def render(self, catalog: Catalog, template: bool = False) -> bytes:
         """The bytes of `catalog`; a `template`'s are kept, for the catalogs after it."""
         entries = _written(catalog)
         known, blocks = self._entries, self._blocks
@@ -241,7 +241,7 @@ class Printer:
 
 def encoded(catalog: Catalog) -> bytes:
     """:func:`format_catalog` as UTF-8."""
-    return Printer().print(catalog)
+    return Printer().render(catalog)
 
 
 def _same_msgid_lines(entry: Entry, other: Entry) -> bool:

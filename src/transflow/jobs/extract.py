@@ -3,7 +3,7 @@
 The catalogs are brought up to date in memory first (as msgmerge does, safer:
 :mod:`transflow.merge`); then, under the project lock, each one whose text changed is
 written atomically, merged with whatever a person saved since it was read
-(:mod:`transflow.reconcile`, :func:`transflow.files.replace_merged`). ``translate`` and
+(:mod:`transflow.reconcile`, :func:`transflow.swap.replace_merged`). ``translate`` and
 ``import tmx`` write their catalogs the same way.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow import cache, catalog, files, poformat
+from transflow import cache, catalog, files, poformat, swap
 from transflow.cache import ExtractState
 from transflow.config import Config
 from transflow.errors import TransflowError
@@ -42,7 +42,7 @@ class Merged:
     document: Document
     language: str | None  # None: the template
     catalog: Catalog | None  # None: known to be up to date, and not read
-    old: files.Seen | None  # what the file held when it was read; None: there is no file
+    old: swap.Seen | None  # what the file held when it was read; None: there is no file
     # What the file says, as read: a catalog's, the base its merge-on-write starts from
     # (:func:`_write_merging`); a template's only with `whole_templates`.
     before: Catalog | None = None
@@ -50,7 +50,7 @@ class Merged:
 
 def _read_existing(
     path: Path, template: bool, header_only: bool, shared: Mapping[str, str] | None = None
-) -> tuple[files.Seen | None, Catalog, bytes | None]:
+) -> tuple[swap.Seen | None, Catalog, bytes | None]:
     """What a catalog file holds (None: no file), what it says (only its header:
     `header_only`), and a `template`'s bytes (for :func:`catalog.creation_date`).
 
@@ -58,12 +58,12 @@ def _read_existing(
     in place (truncate, then write) may be half-way through."""
     if not path.exists():
         return None, Catalog(), None
-    seen: list[files.Seen] = []
+    seen: list[swap.Seen] = []
     try:
         return _read_once(path, template, header_only, seen, shared)
     except TransflowError:
-        now = files.settled(path, None)
-        if not seen or now is None or files.Seen.of(now) == seen[0]:
+        now = swap.settled(path, None)
+        if not seen or now is None or swap.Seen.of(now) == seen[0]:
             raise  # not a save in progress: the file is as it stays
     return _read_once(path, template, header_only, seen, shared)
 
@@ -72,9 +72,9 @@ def _read_once(
     path: Path,
     template: bool,
     header_only: bool,
-    seen: list[files.Seen],
+    seen: list[swap.Seen],
     shared: Mapping[str, str] | None = None,
-) -> tuple[files.Seen, Catalog, bytes | None]:
+) -> tuple[swap.Seen, Catalog, bytes | None]:
     """:func:`_read_existing`, once; what the file holds is added to `seen` first. A msgid
     equal to a string in `shared` is that string (:func:`transflow.poparse.entries`)."""
     try:
@@ -82,7 +82,7 @@ def _read_once(
     except OSError:
         catalog.read_text(path)  # raises the error that names the file
         raise
-    seen.append(files.Seen.of(raw))
+    seen.append(swap.Seen.of(raw))
     if header_only:
         return seen[-1], catalog.parse_header(raw, path), raw if template else None
     return seen[-1], catalog.parse_bytes(raw, path, shared=shared), raw if template else None
@@ -118,7 +118,7 @@ def update_catalogs(
         else:
             if state is not None:
                 state.record(watched)
-            found: list[tuple[Path, str | None, files.Seen | None, Catalog]] = []
+            found: list[tuple[Path, str | None, swap.Seen | None, Catalog]] = []
             _, units = units_of(config, doc)
             texts: dict[str, str] = {}  # msgids read are these strings (the template's)
             for unit in units:
@@ -182,7 +182,7 @@ def _write_merging(root: Path, item: Merged, data: bytes) -> Written:
         notes[:], merged = conflicts, True
         return poformat.encoded(combined)
 
-    wrote = files.replace_merged(item.path, item.old, data, remerge, root)
+    wrote = swap.replace_merged(item.path, item.old, data, remerge, root)
     action = "unchanged" if wrote is None else "created" if item.old is None else "updated"
     return Written(item.path, action, merged, tuple(notes))
 
@@ -205,8 +205,8 @@ def write_catalogs(
             continue
         if item.document != document:
             printer, document = poformat.Printer(), item.document  # what the last one shared
-        data = printer.print(item.catalog, template=item.language is None)
-        if item.old is not None and files.Seen.of(data) == item.old:
+        data = printer.render(item.catalog, template=item.language is None)
+        if item.old is not None and swap.Seen.of(data) == item.old:
             written.append(Written(item.path, "unchanged"))
         else:
             written.append(_write_merging(root, item, data))
