@@ -91,3 +91,20 @@ def format_name(document: str, globs: Mapping[str, Sequence[str]] | None = None)
         if globs and any(_matches(document, glob) for glob in globs.get(name, ())):
             return name
     return SUFFIXES.get(PurePosixPath(document).suffix.lower(), "text")
+
+
+class Output:
+    """A localized document being written, with the units placed in it so far: what the
+    formats' ``align`` build their output in."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.placed: list[Placed] = []
+
+    def write(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.size += len(chunk)
+
+    def text(self) -> str:
+        return "".join(self.parts)

@@ -299,8 +299,6 @@ def _with_language(head: str, language: str) -> tuple[str, int]:
 
 class HtmlFormat(Format):
     name = "html"
-    drops_suffix = False
-    page = False
 
     def segment(self, text: str, options: SegmentationConfig) -> tuple[Unit, ...]:
         return segment(text, options)

@@ -142,8 +142,6 @@ def _front(text: str, leaf: Leaf) -> list[Unit]:
 
 class MarkdownFormat(Format):
     name = "markdown"
-    drops_suffix = False
-    page = False
 
     def segment(self, text: str, options: SegmentationConfig) -> tuple[Unit, ...]:
         return segment(text, options)

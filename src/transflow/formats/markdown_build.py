@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from transflow import markup
+from transflow.formats import Output
 from transflow.formats.markdown_blocks import Blocks, Leaf, scan
 from transflow.formats.markdown_syntax import html_type
 from transflow.model import Placed, Unit
@@ -181,17 +182,6 @@ def _quoted(written: str, quote: str) -> str:
     return re.sub(rf"(?<!\\)\{closer}", lambda m: "\\" + m.group(), written)
 
 
-class _Output:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.size = 0
-        self.placed: list[Placed] = []
-
-    def write(self, chunk: str) -> None:
-        self.parts.append(chunk)
-        self.size += len(chunk)
-
-
 def _wrapped(leaf: Leaf) -> bool:
     return leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
 
@@ -206,7 +196,7 @@ def align(
     known)."""
     roots = _tree(units)
     regions = [leaf for leaf in (blocks or scan(text)).leaves if _wrapped(leaf)]
-    out = _Output()
+    out = Output()
     position = 0
     index = 0
     region_index = 0
@@ -237,7 +227,7 @@ def align(
     return "".join(out.parts), out.placed
 
 
-def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | None) -> int:
+def _copy(out: Output, text: str, position: int, node: _Node, done: _Done | None) -> int:
     """A unit outside a re-wrapped paragraph: replaced in place, or left for the copy;
     where the copy goes on."""
     unit = node.unit
@@ -278,7 +268,7 @@ def _copy(out: _Output, text: str, position: int, node: _Node, done: _Done | Non
     return end
 
 
-def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
+def _place_all(out: Output, node: _Node, text: str, shift: int) -> None:
     unit = node.unit
     out.placed.append(
         Placed(unit, text[unit.start : unit.end], shift + unit.start, shift + unit.end, False)
@@ -287,7 +277,7 @@ def _place_all(out: _Output, node: _Node, text: str, shift: int) -> None:
         _place_all(out, child, text, shift)
 
 
-def _place_children(out: _Output, node: _Node, written: str, begin: int, base: int) -> None:
+def _place_children(out: Output, node: _Node, written: str, begin: int, base: int) -> None:
     """The children of a written unit: where their text is found in it."""
     position = 0
     for child in node.children:
@@ -306,7 +296,7 @@ _HARD = ""  # an atom that stands for a hard line break
 
 
 def _rewrap(
-    out: _Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
+    out: Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
 ) -> None:
     """A changed paragraph of several lines, wrapped at the source's width: words as
     they were, with a space (or a line break) only where the source had blanks."""

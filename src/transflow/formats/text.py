@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from transflow.formats import Format, Translate
+from transflow.formats import Format, Output, Translate
 from transflow.languages import separator as separator_of
 from transflow.model import Placed, Unit
 
@@ -149,7 +149,7 @@ def align(
     by_block: dict[int, list[Unit]] = {}
     for unit in units:
         by_block.setdefault(unit.block, []).append(unit)
-    out = _Output()
+    out = Output()
     placed = out.placed
     position = 0
     for number, (start, end) in enumerate(blocks(text), 1):
@@ -173,24 +173,8 @@ def align(
     return out.text(), out.placed
 
 
-class _Output:
-    """The output being written, with the units placed in it so far."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.size = 0
-        self.placed: list[Placed] = []
-
-    def write(self, chunk: str) -> None:
-        self.parts.append(chunk)
-        self.size += len(chunk)
-
-    def text(self) -> str:
-        return "".join(self.parts)
-
-
 def _block(
-    out: _Output,
+    out: Output,
     text: str,
     start: int,
     end: int,
@@ -223,7 +207,7 @@ def _block(
 
 
 def _rewrap(
-    out: _Output,
+    out: Output,
     source: str,
     units: Sequence[Unit],
     targets: Sequence[str | None],
@@ -253,7 +237,7 @@ def _rewrap(
         out.placed.append(Placed(unit, _tail(out, begin), begin, out.size, target is not None))
 
 
-def _tail(out: _Output, begin: int) -> str:
+def _tail(out: Output, begin: int) -> str:
     """The text written from offset `begin` on."""
     collected, size = [], out.size
     for part in reversed(out.parts):
