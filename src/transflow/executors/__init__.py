@@ -16,11 +16,13 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from transflow import markup, protect
 from transflow.engines import Draft, Engine
 from transflow.errors import TransflowError
-from transflow.memory import Memory
+
+if TYPE_CHECKING:
+    from transflow.memory import Memory
 
 # name -> module under transflow.executors that defines EXECUTOR (a subclass of Executor):
 # the one list of executors, from which the config's and the CLI's choices come
@@ -86,6 +88,8 @@ def translate_chunk(
     engine that keeps tags, else as plain text, its tags then placed by the draft's word
     alignment (:func:`protect.place`); the tags placed by a guess are the draft's
     ``guessed``. Every executor translates its chunks with this."""
+    from transflow import markup, protect  # 20 ms of imports: not for --help
+
     cut = {text: protect.pieces(text) for text in chunk}
     wanted = list(dict.fromkeys(p for ps in cut.values() for p, ok in ps if ok))
     untagged = {}
