@@ -764,7 +764,7 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
             notes=[
                 "the build reads the document's units from .transflow/units/, which the"
                 " extract that made the catalog wrote (the usual order: extract, translate,"
-                " build); see the row 'units not cached' for a build without them"
+                " build); see the row 'units not kept' for a build without them"
             ],
         )
     )
@@ -799,14 +799,14 @@ def corpus_measures(tools: Tools, work: Path, opts: Options) -> tuple[list[Row],
     )
     rows.append(
         Row(
-            "build, sentence units, every msgstr filled, units not cached",
+            "build, sentence units, every msgstr filled, units not kept",
             tf_build_uncached,
             "po2txt (paragraphs)",
             po2txt_filled,
             "—",
             notes=[
-                "as when the document changed since the last extract: build splits it into"
-                " sentences again (on a second CPU, while the catalog is read)"
+                "as in a fresh clone, or when the document changed since the last extract:"
+                " build segments it again"
             ],
         )
     )

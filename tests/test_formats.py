@@ -63,14 +63,6 @@ def test_a_config_naming_an_unknown_format_fails_with_its_line(tmp_path: Path) -
     assert f"transflow.toml:{len(lines)}: unknown key formats.docx" in message
 
 
-def test_an_old_units_cache_is_removed_by_extract(project: Path) -> None:
-    old = project / ".transflow" / "units"
-    old.mkdir(parents=True)
-    (old / "0123456789abcdef01234567.bin").write_bytes(b"transflow-units 1 ")
-    assert cli(project, "extract", "--lang", "az").exit_code == 0
-    assert not old.exists()
-
-
 SOURCE = "The <b1>new</b1> version. See the <a2>setup guide</a2> and run <c3/>."
 MARKUP = (("**", "**"), ("[", "](https://example.com/setup)"), ("`pip install`", ""))
 

@@ -59,7 +59,9 @@ def test_ctrl_c_exits_130_in_every_phase(tmp_path: Path, command: str, when: flo
     """Early (the command starting, catalogs being read, the engine loading) or mid-run
     (extract holding the lock; translate's model run): always 130, never click's
     "Aborted!" and status 1; every catalog there is whole."""
-    root = _project(tmp_path, 30000)
+    # large enough (about 5 MB) that no phase is over when the signal comes, however
+    # late a loaded machine lets this process send it
+    root = _project(tmp_path, 150_000)
     done = _interrupt(root, command, when)
     assert done.returncode != 0, f"{command} finished before the interrupt ({when})"
     assert done.returncode == 130, done.stderr

@@ -3,18 +3,27 @@ missing, stale or damaged file means the work is done again, never a wrong resul
 
 - ``extract-state.json``: sizes, times and inodes of the documents and catalogs as the
   last extract left them; extract skips a document whose files are all as recorded.
+- ``units/``: the units of each large document, under a SHA-256 of its text, its format,
+  the segmentation settings and transflow's version, so that ``build`` after ``extract``
+  does not segment the document again. Segmenting is the largest part of a build: a 2 MB
+  document's units are read back in a tenth of the time it takes to find them
+  (docs/benchmarks.md, "units not kept"). Any format's units are kept the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-import shutil
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from transflow import __version__, files
-from transflow.config import STATE_DIR, Config
+from transflow.config import STATE_DIR, Config, SegmentationConfig
+from transflow.formats import get_format
+from transflow.model import Unit
 
 STATE_FILE = f"{STATE_DIR}/extract-state.json"
 
@@ -65,7 +74,110 @@ class ExtractState:
             files.write_atomic(self.path, json.dumps(data, indent=0), durable=False)
 
 
-def forget_units(root: Path) -> None:
-    """Delete ``.transflow/units/``, where transflow up to 0.1 kept the units of large
-    documents: reading them back saved less than it cost (docs/benchmarks.md)."""
-    shutil.rmtree(root / STATE_DIR / "units", ignore_errors=True)
+UNITS_DIR = f"{STATE_DIR}/units"
+UNITS_ABOVE = 50_000  # characters: a smaller document is segmented about as fast as read
+_MAGIC = b"transflow-units 2 "
+_COLUMNS = 7  # per unit: block, number, kind, start, end, own text (0/1), tags
+
+
+def units(
+    root: Path, document: str, format_name: str, text: str, options: SegmentationConfig
+) -> tuple[Unit, ...]:
+    """The units of the document named `document` whose text is `text`: those kept for
+    this very text, format and settings, else its format's (then kept for the next run)."""
+    segment = get_format(format_name).segment
+    if len(text) < UNITS_ABOVE:
+        return segment(text, options)
+    path = root / UNITS_DIR / _units_file(document)
+    settings = json.dumps([__version__, format_name, asdict(options)], sort_keys=True)
+    digest = hashlib.sha256(settings.encode("utf-8") + b"\0")
+    digest.update(text.encode("utf-8"))
+    key = _MAGIC + digest.hexdigest().encode("ascii") + b" "
+    found = _load(path, key, text)
+    if found is None:
+        found = segment(text, options)
+        # a folder that cannot be written is no error, nor a document beyond 2**31 characters
+        with contextlib.suppress(OSError, OverflowError):
+            files.state_dir(root)
+            files.write_atomic_bytes(path, key + _dump(found, text), durable=False)
+    return found
+
+
+def _dump(found: Sequence[Unit], text: str) -> bytes:
+    """A SHA-256 of the body, a line break, then the body: the 32-bit integers of
+    :data:`_COLUMNS` per unit, then the strings (the kinds, each unit's text where it is
+    not the source's slice, its tags' markup), UTF-8, each ended by a NUL character
+    (documents hold none)."""
+    kinds: dict[str, int] = {}
+    numbers = array("i")
+    strings: list[str] = []
+    for unit in found:
+        own = unit.text != text[unit.start : unit.end]
+        code = kinds.setdefault(unit.kind, len(kinds))
+        numbers.extend((unit.block, unit.number, code, unit.start, unit.end, own, len(unit.tags)))
+        if own:
+            strings.append(unit.text)
+        for opening, closing in unit.tags:
+            strings += (opening, closing)
+    count = array("i", (len(found), len(kinds))).tobytes()
+    tail = "".join(f"{s}\0" for s in (*kinds, *strings)).encode("utf-8")
+    body = count + numbers.tobytes() + tail
+    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def _load(path: Path, key: bytes, text: str) -> tuple[Unit, ...] | None:
+    """The units :func:`_dump` wrote at `path` under `key`; None if there are none, or
+    they are for another text or settings, or the file is damaged in any way."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    if head != key + hashlib.sha256(body).hexdigest().encode("ascii"):
+        return None
+    counts, numbers = array("i"), array("i")
+    try:
+        counts.frombytes(body[: 2 * counts.itemsize])
+        count, kind_count = counts
+        cut = (2 + _COLUMNS * count) * counts.itemsize
+        numbers.frombytes(body[2 * counts.itemsize : cut])
+        strings = body[cut:].decode("utf-8").split("\0")
+        return _units(numbers, kind_count, strings, text)
+    except (ValueError, IndexError, UnicodeDecodeError, StopIteration, RuntimeError):
+        # (RuntimeError: a StopIteration inside the generator of a unit's tags)
+        return None
+
+
+def _units(
+    numbers: array[int], kind_count: int, strings: list[str], text: str
+) -> tuple[Unit, ...] | None:
+    if len(numbers) % _COLUMNS or strings.pop() or not 0 <= kind_count <= len(strings):
+        return None
+    kinds, rest = strings[:kind_count], iter(strings[kind_count:])
+    size = len(text)
+    found = []
+    new = tuple.__new__  # a Unit made without its Python-level __new__: hot
+    columns = [iter(numbers)] * _COLUMNS
+    for block, number, code, start, end, own, tags in zip(*columns, strict=True):
+        if not (0 <= start <= end <= size and 0 <= code < kind_count and tags >= 0):
+            return None
+        unit_text = next(rest) if own else text[start:end]
+        markup = tuple((next(rest), next(rest)) for _ in range(tags)) if tags else ()
+        found.append(new(Unit, (block, number, kinds[code], unit_text, start, end, markup)))
+    if next(rest, None) is not None:
+        return None
+    return tuple(found)
+
+
+def _units_file(document: str) -> str:
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()[:24] + ".bin"
+
+
+def prune_units(root: Path, documents: Iterable[str]) -> None:
+    """Delete the units kept for documents that are no longer in the project."""
+    folder = root / UNITS_DIR
+    if folder.is_dir():
+        keep = {_units_file(name) for name in documents}
+        for path in folder.iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)

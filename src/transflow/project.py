@@ -168,9 +168,12 @@ def output_path(config: Config, doc: Document, language: str) -> Path:
 
 
 def units_of(config: Config, doc: Document) -> tuple[str, tuple[Unit, ...]]:
-    """A document's text and its units, as its format finds them."""
+    """A document's text and its units, as its format finds them (or as kept for this
+    very text: :func:`transflow.cache.units`)."""
+    from transflow import cache
+
     text = files.read_source(doc.path)
-    return text, doc.format.segment(text, config.segmentation)
+    return text, cache.units(config.root, doc.name, doc.format_name, text, config.segmentation)
 
 
 def read_catalog(path: Path) -> Catalog | None:

@@ -241,5 +241,6 @@ def extract(
         state = ExtractState(config, langs)
         merged = update_catalogs(config, langs, docs, state, progress)
         written = write_catalogs(config.root, merged, state)
-        cache.forget_units(config.root)
+        if not only:
+            cache.prune_units(config.root, [doc.name for doc in docs])
         return written
