@@ -52,10 +52,11 @@ class TaggedFormat(Format):
             position += len(line) + 1
         return tuple(units)
 
-    def align(
+    def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
-    ) -> tuple[str, list[Placed]]:
-        out, placed, position, length = [], [], 0, 0
+    ) -> tuple[list[str], list[Placed]]:
+        out: list[str] = []
+        placed, position, length = [], 0, 0
         for unit in units:
             out.append(text[position : unit.start])
             length += unit.start - position
@@ -68,7 +69,7 @@ class TaggedFormat(Format):
             length += len(written)
             position = unit.end
         out.append(text[position:])
-        return "".join(out), placed
+        return out, placed
 
 
 @pytest.fixture

@@ -154,7 +154,7 @@ def alignment_parts(
     yield "\n]}\n"
 
 
-_ROWS = 4096  # units of the alignment made into text at a time
+_ROWS = 512  # units of the alignment made into text at a time
 
 
 _BROKEN = ', "markup": "broken"'  # on a unit whose translation's inline markup was broken

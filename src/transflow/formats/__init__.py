@@ -54,11 +54,20 @@ class Format(ABC):
         """All units of a document, in order."""
 
     @abstractmethod
+    def pieces(
+        self, text: str, units: Sequence[Unit], translate: Translate, language: str
+    ) -> tuple[Sequence[str], list[Placed]]:
+        """The document in `language`, as pieces of text to be written one after the
+        other: each unit replaced by ``translate(unit.text)`` (None: the source kept),
+        everything else as in `text`; and where each unit went. Pieces, so that a large
+        output is encoded and written a piece at a time, never held whole."""
+
     def align(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
     ) -> tuple[str, list[Placed]]:
-        """The document in `language`: each unit replaced by ``translate(unit.text)``
-        (None: the source kept), everything else as in `text`; and where each unit went."""
+        """:meth:`pieces`, the output joined."""
+        parts, placed = self.pieces(text, units, translate, language)
+        return "".join(parts), placed
 
     def catalog_name(self, document: str) -> str:
         """The name a document's catalogs take (``news/a.txt`` -> ``news/a``)."""

@@ -303,10 +303,11 @@ class HtmlFormat(Format):
     def segment(self, text: str, options: SegmentationConfig) -> tuple[Unit, ...]:
         return segment(text, options)
 
-    def align(
+    def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
-    ) -> tuple[str, list[Placed]]:
-        return align(text, units, translate, language)
+    ) -> tuple[list[str], list[Placed]]:
+        output, placed = align(text, units, translate, language)
+        return [output], placed
 
 
 FORMAT = HtmlFormat

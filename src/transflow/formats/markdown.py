@@ -146,12 +146,13 @@ class MarkdownFormat(Format):
     def segment(self, text: str, options: SegmentationConfig) -> tuple[Unit, ...]:
         return segment(text, options)
 
-    def align(
+    def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
-    ) -> tuple[str, list[Placed]]:
+    ) -> tuple[list[str], list[Placed]]:
         from transflow.formats.markdown_build import align
 
-        return align(text, units, translate, blocks_of(text))
+        output, placed = align(text, units, translate, blocks_of(text))
+        return [output], placed
 
 
 FORMAT = MarkdownFormat

@@ -138,13 +138,13 @@ def _translated(unit: Unit, translate: Translate) -> str | None:
 
 def assemble(text: str, units: Sequence[Unit], translate: Translate, separator: str = " ") -> str:
     """The document with each unit replaced by ``translate(unit.text)`` (None: untranslated)."""
-    return align(text, units, translate, separator)[0]
+    return "".join(align(text, units, translate, separator)[0])
 
 
 def align(
     text: str, units: Sequence[Unit], translate: Translate, separator: str = " "
-) -> tuple[str, list[Placed]]:
-    """The localized document, and each unit's place in it."""
+) -> tuple[list[str], list[Placed]]:
+    """The localized document as pieces of text, and each unit's place in it."""
     newline = "\r\n" if "\r\n" in text else "\n"
     by_block: dict[int, list[Unit]] = {}
     for unit in units:
@@ -170,7 +170,7 @@ def align(
             out.write(text[start:end])
         position = end
     out.write(text[position:])
-    return out.text(), out.placed
+    return out.parts, out.placed
 
 
 def _block(
@@ -256,9 +256,9 @@ class TextFormat(Format):
     def segment(self, text: str, options: SegmentationConfig) -> tuple[Unit, ...]:
         return segment(text, options)
 
-    def align(
+    def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
-    ) -> tuple[str, list[Placed]]:
+    ) -> tuple[list[str], list[Placed]]:
         return align(text, units, translate, separator_of(language))
 
 

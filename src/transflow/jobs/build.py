@@ -40,7 +40,7 @@ from transflow.project import (
     units_of,
     write_files,
 )
-from transflow.publish import CHUNK, alignment_parts, encoded, html_parts
+from transflow.publish import alignment_parts, encoded, html_parts
 
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int], None]
@@ -98,8 +98,9 @@ def build(
     for done, doc in enumerate(docs, 1):
         text, units = units_of(config, doc)
         for lang in langs:
-            found = _translations(config, doc, lang, units)
+            found = _translations(config, doc, lang, units)  # (dropped once a job has it)
             jobs.append(_Job(config, doc, lang, text, units, found, include, min_completion))
+            del found
         if progress:
             progress(done, len(docs))
     plan: list[tuple[Path, str | Callable[[], bytes | Iterator[bytes]]]] = []
@@ -160,10 +161,10 @@ class _Job:
         self.source = config.source_lang
         self.path = output_path(config, doc, lang)
         self.relative = str(self.path.relative_to(config.build_dir))
-        self.catalog = po_path(config, doc, lang)
+        self.catalog_file = po_path(config, doc, lang)
+        self.catalog = self.catalog_file
         if self.catalog.is_relative_to(config.root):
             self.catalog = self.catalog.relative_to(config.root)
-        self.found = found
         published = {
             t: e.msgstr
             for t, e in found.items()
@@ -197,26 +198,38 @@ class _Job:
         ]
 
     def _text(self) -> Iterator[bytes]:
-        output, self.placed = self.doc.format.align(
+        output, self.placed = self.doc.format.pieces(
             self.text, self.units, self.published.get, self.lang
         )
-        self.broken = tuple(self._broken(p.unit) for p in self.placed if p.broken)
+        self.broken = self._broken([p.unit for p in self.placed if p.broken])
         return self._hashed(output)
 
-    def _hashed(self, output: str) -> Iterator[bytes]:
-        """The UTF-8 of `output` a chunk at a time; then its SHA-256 is :attr:`sha256`."""
+    def _hashed(self, output: Sequence[str]) -> Iterator[bytes]:
+        """The UTF-8 of the pieces `output` a chunk at a time; then its SHA-256 is
+        :attr:`sha256`."""
         digest = hashlib.sha256()
-        for start in range(0, len(output), CHUNK):
-            data = output[start : start + CHUNK].encode("utf-8")
+        for data in encoded(output):
             digest.update(data)
             yield data
         self.sha256 = digest.hexdigest()
 
-    def _broken(self, unit: Unit) -> Broken:
-        problems = markup.problems(unit.text, self.published[unit.text])
-        line = self.found[unit.text].line
-        reference = f"{self.doc.name}:{unit.block}"
-        return Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
+    def _broken(self, units: Sequence[Unit]) -> tuple[Broken, ...]:
+        """What is wrong with the markup of the translations of `units`, and where their
+        entries are: the catalog is read again for their lines (kept for no unit, as
+        few translations are ever broken)."""
+        if not units:
+            return ()
+        lines = unit_translations(self.catalog_file, units)
+        found = []
+        for unit in units:
+            problems = markup.problems(unit.text, self.published[unit.text])
+            reference = f"{self.doc.name}:{unit.block}"
+            entry = lines.get(unit.text)  # (None: the catalog changed since it was read)
+            line = entry.line if entry else None
+            found.append(
+                Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
+            )
+        return tuple(found)
 
     def _html(self) -> Iterator[bytes]:
         parts = html_parts(self.doc.name, self.lang, self.placed, self.statuses, self.source)
