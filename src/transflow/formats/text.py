@@ -152,10 +152,12 @@ def align(
     out = Output()
     placed = out.placed
     position = 0
+    gaps: dict[str, str] = {}  # the text between blocks, one string for each (often "\n\n")
     for number, (start, end) in enumerate(blocks(text), 1):
         members = by_block.get(number, [])
         targets = [_translated(u, translate) for u in members]
-        out.write(text[position:start])
+        gap = text[position:start]
+        out.write(gaps.setdefault(gap, gap))
         if targets.count(None) < len(targets):
             if separator and text.find("\n", start, end) >= 0:
                 _rewrap(out, text[start:end], members, targets, newline)
