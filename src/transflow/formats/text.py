@@ -138,13 +138,21 @@ def _translated(unit: Unit, translate: Translate) -> str | None:
 
 def assemble(text: str, units: Sequence[Unit], translate: Translate, separator: str = " ") -> str:
     """The document with each unit replaced by ``translate(unit.text)`` (None: untranslated)."""
-    return "".join(align(text, units, translate, separator)[0])
+    return align(text, units, translate, separator)[0]
 
 
 def align(
     text: str, units: Sequence[Unit], translate: Translate, separator: str = " "
+) -> tuple[str, list[Placed]]:
+    """The localized document, and each unit's place in it."""
+    parts, placed = pieces(text, units, translate, separator)
+    return "".join(parts), placed
+
+
+def pieces(
+    text: str, units: Sequence[Unit], translate: Translate, separator: str = " "
 ) -> tuple[list[str], list[Placed]]:
-    """The localized document as pieces of text, and each unit's place in it."""
+    """:func:`align`'s document as pieces of text, to be written one after the other."""
     newline = "\r\n" if "\r\n" in text else "\n"
     by_block: dict[int, list[Unit]] = {}
     for unit in units:
@@ -261,7 +269,7 @@ class TextFormat(Format):
     def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
     ) -> tuple[list[str], list[Placed]]:
-        return align(text, units, translate, separator_of(language))
+        return pieces(text, units, translate, separator_of(language))
 
 
 FORMAT = TextFormat
