@@ -107,26 +107,24 @@ def header_fields(
     return tuple(fields)
 
 
-def creation_date(entries: Sequence[Entry], old: bytes | None, path: Path, date: str) -> str:
-    """The POT-Creation-Date of a template made of `entries`: the one in the file's bytes
-    `old` when that file holds the same units (texts, positions, kinds, in order), else
-    `date`. A file that cannot be read is replaced, so it gets `date`. The file is read an
-    entry at a time and only as far as its first unit that differs (where there is one,
+def creation_date(entries: Sequence[Entry], path: Path, date: str) -> str:
+    """The POT-Creation-Date of a template made of `entries`: the one in the template file
+    at `path` when that file holds the same units (texts, positions, kinds, in order), else
+    `date`. A file that cannot be read is replaced, so it gets `date`. The file is read a
+    piece at a time and only as far as its first unit that differs (where there is one,
     it is usually near the top, and nothing is kept of it)."""
-    if old is None:
+    if not path.exists():
         return date
     from transflow import poparse
 
     try:
-        if len(old) > _PIECE:
-            return _same_units_date(pieces(old), entries, path) or date
-        return _same_units_date(poparse.entries(decode(old, path)), entries, path) or date
+        return _same_units_date(_streamed(path, untranslated=True), entries, path) or date
     except (poparse.Unusual, UnicodeDecodeError):
         pass  # not the usual layout: read whole, as any catalog
     except TransflowError:
         return date
     try:
-        before = parse_bytes(old, path)
+        before = read(path)
     except TransflowError:
         return date
     kept = before.header_value("POT-Creation-Date")
@@ -359,8 +357,9 @@ _new = tuple.__new__  # a named tuple made without its Python-level __new__: hot
 _ACCEPTED = Status.ACCEPTED
 
 
-def _streamed(path: Path) -> Iterator[Entry]:
-    """:func:`pieces`' entries with a msgstr, read from the file a piece at a time."""
+def _streamed(path: Path, untranslated: bool = False) -> Iterator[Entry]:
+    """:func:`pieces`' entries (only those with a msgstr unless `untranslated`), read from
+    the file a piece at a time."""
     from transflow import poparse
 
     try:
@@ -384,7 +383,7 @@ def _streamed(path: Path) -> Iterator[Entry]:
             if more and cut < 2:
                 continue  # no blank line yet
             piece, buffer = buffer[:cut], buffer[cut:]
-            yield from poparse.entries(piece.decode("utf-8"), False, line, False)
+            yield from poparse.entries(piece.decode("utf-8"), untranslated, line, False)
             line += piece.count(b"\n")
 
 

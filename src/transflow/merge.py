@@ -72,7 +72,7 @@ def merge(
     for e in active.values():
         if e.msgctxt is not None:
             context.setdefault(e.msgid, e)
-    match: dict[tuple[str | None, str], Entry] = {}  # a unit's key -> its existing entry
+    match: dict[str | tuple[str, str], Entry] = {}  # a unit's key -> its existing entry
     for new in template:
         same = active.get(new.key)
         if same is None and new.msgctxt is None:
@@ -141,7 +141,7 @@ def merge(
                 )
             )
 
-    kept_obsolete: dict[tuple[str | None, str], Entry] = {}
+    kept_obsolete: dict[str | tuple[str, str], Entry] = {}
     for old in vanished:
         kept_obsolete.setdefault(old.key, old.with_(obsolete=True, references=()))
     entries += plural

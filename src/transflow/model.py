@@ -100,8 +100,11 @@ class Entry(NamedTuple):
         return self.fuzzy and any(Provenance.read(c) is not None for c in self.translator_comments)
 
     @property
-    def key(self) -> tuple[str | None, str]:
-        return (self.msgctxt, self.msgid)
+    def key(self) -> str | tuple[str, str]:
+        """What tells it apart in its catalog: its msgid, or (msgctxt, msgid). A msgid
+        alone is the string the entry holds: a catalog's keys are made without allocating
+        a pair for each entry."""
+        return self.msgid if self.msgctxt is None else (self.msgctxt, self.msgid)
 
     def with_(self, **changes: Any) -> Entry:
         return self._replace(**changes)

@@ -49,32 +49,31 @@ class Merged:
 
 
 def _read_existing(
-    path: Path, template: bool, header_only: bool, shared: Mapping[str, str] | None = None
-) -> tuple[swap.Seen | None, Catalog, bytes | None]:
-    """What a catalog file holds (None: no file), what it says (only its header:
-    `header_only`), and a `template`'s bytes (for :func:`catalog.creation_date`).
+    path: Path, header_only: bool, shared: Mapping[str, str] | None = None
+) -> tuple[swap.Seen | None, Catalog]:
+    """What a catalog file holds (None: no file) and what it says (only its header:
+    `header_only`).
 
     A file that cannot be read is read again once it stops changing: an editor saving it
     in place (truncate, then write) may be half-way through."""
     if not path.exists():
-        return None, Catalog(), None
+        return None, Catalog()
     seen: list[swap.Seen] = []
     try:
-        return _read_once(path, template, header_only, seen, shared)
+        return _read_once(path, header_only, seen, shared)
     except TransflowError:
         now = swap.settled(path, None)
         if not seen or now is None or swap.Seen.of(now) == seen[0]:
             raise  # not a save in progress: the file is as it stays
-    return _read_once(path, template, header_only, seen, shared)
+    return _read_once(path, header_only, seen, shared)
 
 
 def _read_once(
     path: Path,
-    template: bool,
     header_only: bool,
     seen: list[swap.Seen],
     shared: Mapping[str, str] | None = None,
-) -> tuple[swap.Seen, Catalog, bytes | None]:
+) -> tuple[swap.Seen, Catalog]:
     """:func:`_read_existing`, once; what the file holds is added to `seen` first. A msgid
     equal to a string in `shared` is that string (:func:`transflow.poparse.entries`)."""
     try:
@@ -84,8 +83,8 @@ def _read_once(
         raise
     seen.append(swap.Seen.of(raw))
     if header_only:
-        return seen[-1], catalog.parse_header(raw, path), raw if template else None
-    return seen[-1], catalog.parse_bytes(raw, path, shared=shared), raw if template else None
+        return seen[-1], catalog.parse_header(raw, path)
+    return seen[-1], catalog.parse_bytes(raw, path, shared=shared)
 
 
 def update_catalogs(
@@ -125,15 +124,11 @@ def update_catalogs(
                 texts.setdefault(unit.text, unit.text)
             for path, lang in targets:
                 header_only = lang is None and not whole_templates
-                old, existing, raw = _read_existing(path, lang is None, header_only, texts)
+                old, existing = _read_existing(path, header_only, texts)
                 found.append((path, lang, old, existing))
-                if lang is None:
-                    template_raw = raw  # for creation_date: bytes, not its text
-                del raw
             template = catalog.template_entries(doc.name, units)
             noted = terms.annotate(template, [lang for _, lang, _, _ in found])
-            created = catalog.creation_date(noted[None], template_raw, found[0][0], date)
-            del template_raw
+            created = catalog.creation_date(noted[None], found[0][0], date)
             for path, lang, old, existing in found:
                 fields = catalog.header_fields(doc.stem, lang, created, existing.header)
                 new = merge(noted[lang], existing, fields, config.fuzzy_threshold)
