@@ -18,7 +18,8 @@ documents and fills their catalogs in child processes of their own, and stays sm
 
 Inputs, built in a temporary folder:
 - a msgstr that is one long run of word characters (letters; and one of digits, in a
-  second entry), as the e-mail and number patterns see it: ``check`` and ``review``;
+  second entry), as the e-mail and number patterns see it, and one of ``%(`` again and
+  again (a third entry), as the placeholder pattern sees it: ``check`` and ``review``;
 - a document that is one long line of non-ASCII text (Azerbaijani, no sentence end),
   so one msgid to wrap: ``extract`` (template and catalog);
 - a large document (the sample article's body repeated, every sentence numbered):
@@ -179,13 +180,15 @@ def word_runs(work: Path, sizes: Sequence[int]) -> list[Row]:
     for size in sizes:
         folder = project(work / f"runs-{size}", ARTICLE.read_text(encoding="utf-8"))
         transflow(folder, "extract", "-q")
-        first, second = [e.msgid for e in catalog.read(po(folder)).entries if e.msgid][:2]
-        runs = {first: "ab" * (size // 2), second: "7" * size}  # letters (as in e-mails), digits
+        first, second, third = [e.msgid for e in catalog.read(po(folder)).entries if e.msgid][:3]
+        # letters (as in e-mails), digits, and "%(" again and again (as a placeholder starts)
+        runs = {first: "ab" * (size // 2), second: "7" * size, third: "%(" * (size // 2)}
         fill(po(folder), defaultdict(str, runs).__getitem__)
-        log(f"check and review, a msgstr of {size:,} word characters")
-        rows.append(Row("check, msgstr of n word characters", size, "characters", check(folder)))
+        log(f"check and review, msgstrs of {size:,} word characters or '%('s")
+        what = "msgstrs of n word characters or '%('s"
+        rows.append(Row(f"check, {what}", size, "characters", check(folder)))
         run = transflow(folder, "review", "-q")
-        rows.append(Row("review, msgstr of n word characters", size, "characters", run))
+        rows.append(Row(f"review, {what}", size, "characters", run))
         shutil.rmtree(folder)
     return rows
 
