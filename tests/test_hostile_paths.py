@@ -72,6 +72,18 @@ def test_a_lang_option_that_is_no_language_code_is_refused(
     assert not (project.parent.parent / "escaped").exists()
 
 
+@pytest.mark.parametrize("option", ["--lang", "--source-lang"])
+def test_init_refuses_what_is_no_language_code_as_a_usage_error(
+    tmp_path: Path, option: str
+) -> None:
+    """As every other command's --lang (it exited 1, a project error, and only later)."""
+    args = ["init", "--lang", "az", option, "../x"]
+    result = cli(tmp_path, *args)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
 def test_a_gettext_modifier_gets_its_bcp47_tag(project: Path) -> None:
     err = fails_cleanly(project, "extract", "--lang", "sr@latin", code=2)
     assert "write it as a BCP 47 tag: 'sr-Latn'" in err

@@ -16,6 +16,7 @@ from transflow.cli.common import (
     LANG_OPTION,
     QUIET_OPTION,
     UNIT_OPTION,
+    check_languages,
     load_config,
     progress_bar,
     project_root,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     multiple=True,
     required=True,
     metavar="CODE",
+    callback=check_languages,
     help="Target language (repeatable), e.g. --lang az --lang ur.",
 )
 @click.option(
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     default="en",
     show_default=True,
     metavar="CODE",
+    callback=check_languages,
     help="Language of the source documents.",
 )
 @UNIT_OPTION

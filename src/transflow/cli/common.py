@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -18,14 +18,16 @@ EXIT_BELOW_THRESHOLD = 3
 EXIT_INTERRUPTED = 130
 
 
-def check_languages(
-    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
-) -> tuple[str, ...]:
-    """A click callback: every value must be a language code (a BCP 47 tag); a code names
-    folders, so '../x' or '/abs' is a usage error (exit 2) that names the option."""
+_Codes = TypeVar("_Codes", str, tuple[str, ...])
+
+
+def check_languages(ctx: click.Context, param: click.Parameter, values: _Codes) -> _Codes:
+    """A click callback: each value (or the one) must be a language code (a BCP 47 tag);
+    a code names folders, so '../x' or '/abs' is a usage error (exit 2) that names the
+    option."""
     from transflow.languages import language_problem
 
-    for value in values:
+    for value in (values,) if isinstance(values, str) else values:
         why = language_problem(value)
         if why:
             raise click.BadParameter(why, ctx, param)
