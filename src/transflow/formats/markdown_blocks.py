@@ -11,6 +11,7 @@ text between the spans is copied from the source, never re-rendered.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from transflow.formats.markdown_syntax import (
@@ -99,19 +100,64 @@ class _Scanner:
         start, number = 0, 0
         if text.startswith("---"):
             start, number = self._front_matter()
+        containers = self.containers
         while start < size or (start == size and number == 0 and size == 0):
+            leaf = self.leaf
+            if leaf is not None and not containers and leaf.kind in ("code", "html"):
+                # lines inside top-level fenced code or HTML that cannot end it, at once
+                stop = self._inside(leaf, start)
+                if stop > start:
+                    number += _lines(text, start, stop, leaf)
+                    start = stop
+                    if start >= size:
+                        break
             newline = text.find("\n", start)
             after = size if newline < 0 else newline + 1
             end = size if newline < 0 else newline
             if end > start and text[end - 1] == "\r":
                 end -= 1
             number += 1
-            self._line(number, start, end)
+            if containers:
+                self._line(number, start, end)
+            elif start == end:  # an empty line outside containers ends all but code
+                if leaf is None or leaf.kind not in ("code", "html"):
+                    self.close()
+                    self.cells = 0
+                else:
+                    self._line(number, start, end)
+            elif not self.cells and text[start].isalpha():
+                # a letter in column 0 opens no block: a paragraph goes on or starts
+                if leaf is None:
+                    self.add("paragraph", number, start, start, end)
+                elif leaf.kind == "paragraph":
+                    leaf.spans.append((start, end))
+                    leaf.starts.append(start)
+                else:
+                    self._line(number, start, end)
+            else:
+                self._line(number, start, end)
             start = after
             if newline < 0:
                 break
         self.close()
         return Blocks(self.leaves, self.references, self.titles)
+
+    def _inside(self, leaf: Leaf, start: int) -> int:
+        """Where the first line from `start` that may end the top-level fenced code or HTML
+        block `leaf` starts (the text's end: none); `start` when it is not such a block."""
+        text = self.text
+        if leaf.kind == "code":
+            if not self.fence:
+                return start
+            found = _closer(self.fence).search(text, start)
+        elif self.html_end in (6, 7):
+            found = _BLANK_LINE.search(text, start)
+        elif self.html_end == 1:
+            found = HTML_1_END.search(text, start)
+        else:
+            at = text.find(HTML_ENDS[self.html_end], start)
+            return len(text) if at < 0 else text.rfind("\n", start, at) + 1 or start
+        return len(text) if found is None else text.rfind("\n", start, found.start()) + 1 or start
 
     def _front_matter(self) -> tuple[int, int]:
         text = self.text
@@ -138,26 +184,6 @@ class _Scanner:
     def _line(self, number: int, start: int, end: int) -> None:
         text = self.text
         containers = self.containers
-        if not containers:  # the common cases, outside containers, the short way
-            leaf = self.leaf
-            if not self.cells and start < end and text[start].isalpha():
-                # a letter in column 0 opens no block: a paragraph goes on or starts
-                if leaf is None:
-                    self.add("paragraph", number, start, start, end)
-                    return
-                if leaf.kind == "paragraph":
-                    leaf.spans.append((start, end))
-                    leaf.starts.append(start)
-                    return
-            elif (
-                self.fence
-                and leaf is not None
-                and leaf.kind == "code"
-                and not text.startswith(self.fence[0], skip_blanks(text, start, end, 0)[0])
-            ):  # a line inside fenced code that cannot close it
-                leaf.spans.append((start, end))
-                leaf.starts.append(start)
-                return
         pos, column = start, 0
         matched = 0
         first, first_column = skip_blanks(text, pos, end, column)
@@ -435,6 +461,35 @@ def _trim_last(text: str, leaf: Leaf) -> None:
     spaces before a line break are a hard break)."""
     start, end = leaf.spans[-1]
     leaf.spans[-1] = (start, trim_end(text, start, end))
+
+
+_BLANK_LINE = re.compile(r"^[ \t]*\r?$", re.MULTILINE)
+_CLOSERS: dict[str, re.Pattern[str]] = {}  # fence -> a pattern finding each line that may close it
+
+
+def _closer(fence: str) -> re.Pattern[str]:
+    found = _CLOSERS.get(fence)
+    if found is None:
+        found = _CLOSERS[fence] = re.compile(rf"^[ \t]*{re.escape(fence)}", re.MULTILINE)
+    return found
+
+
+def _lines(text: str, start: int, stop: int, leaf: Leaf) -> int:
+    """The lines from `start` to `stop` (a line's start or the text's end) added to
+    `leaf` whole, as the line-by-line scan adds them to a top-level block; how many."""
+    spans, starts = leaf.spans, leaf.starts
+    count = 0
+    while start < stop:
+        newline = text.find("\n", start, stop)
+        end = stop if newline < 0 else newline
+        after = end + 1
+        if end > start and text[end - 1] == "\r":
+            end -= 1
+        spans.append((start, end))
+        starts.append(start)
+        count += 1
+        start = after
+    return count
 
 
 def scan(text: str) -> Blocks:
