@@ -39,26 +39,45 @@ def leaf_units(
     references: dict[str, None],
     kind: str,
     split: Splitter | None,
+    line: int = 0,
 ) -> list[Unit]:
-    """The units of a leaf whose content lines are `spans` (unordered: children, the alt
-    texts and titles inside their sentence's markup, come first)."""
+    """The units of the leaf on `line` whose content lines are `spans`, numbered in order
+    (children, the alt texts and titles inside their sentence's markup, where they start)."""
+    units = _units(text, spans, references, kind, split, line)
+    if units and units[0].number == 0:  # children first: their places are found here
+        units.sort(key=lambda u: u.start)
+        return [Unit(line, n, *u[2:]) for n, u in enumerate(units, 1)]
+    return units
+
+
+def _units(
+    text: str,
+    spans: list[tuple[int, int]],
+    references: dict[str, None],
+    kind: str,
+    split: Splitter | None,
+    line: int,
+) -> list[Unit]:
     if len(spans) == 1:
         start, end = spans[0]
         if not _INLINE.search(text, start, end):  # plain text: no markup to look for
-            line = text[start:end]
+            chunk = text[start:end]
             if split is None:
-                stripped = line.strip()
-                lead = len(line) - len(line.lstrip())
+                stripped = chunk.strip()
+                lead = len(chunk) - len(chunk.lstrip())
                 found_spans = [(lead, lead + len(stripped))] if stripped else []
             else:
-                found_spans = split(line)
-            return [
-                Unit(0, 0, kind, line[a:b], start + a, start + b)
-                for a, b in found_spans
-                if wordy(line[a:b])
-            ]
+                found_spans = split(chunk)
+            return _numbered(
+                line,
+                [
+                    (kind, chunk[a:b], start + a, start + b)
+                    for a, b in found_spans
+                    if wordy(chunk[a:b])
+                ],
+            )
     found, children, content, at = pieces(text, spans, references)
-    units = [
+    units = [  # children: numbered once their places are known
         Unit(0, 0, c.kind, c.text, c.start, c.end)
         for c in children
         if wordy(c.text) and not markup.looks_like_tag(c.text)
@@ -93,7 +112,9 @@ def leaf_units(
     if not sentences:
         return units
     if not tagged:  # no markup: each sentence is a slice of the text pieces
-        return units + _untagged(content, at, found, offsets, sentences, kind)
+        return units + _untagged(content, at, found, offsets, sentences, kind, line)
+    if len(sentences) == 1:  # one sentence: every tag is its own
+        return units + _single(content, at, found, offsets, sentences[0], kind, line)
     owners = _owners(found, offsets, sentences)
     while True:
         join = _unbalanced(found, owners)
@@ -102,7 +123,7 @@ def leaf_units(
         first, last = join
         sentences[first : last + 1] = [(sentences[first][0], sentences[last][1])]
         owners = _owners(found, offsets, sentences)
-    return units + _tagged(content, at, found, offsets, sentences, owners, kind)
+    return units + _tagged(content, at, found, offsets, sentences, owners, kind, line)
 
 
 def _owners(found: list[Piece], offsets: list[int], sentences: list[tuple[int, int]]) -> list[int]:
@@ -152,16 +173,81 @@ def _untagged(
     offsets: list[int],
     sentences: list[tuple[int, int]],
     kind: str,
+    line: int,
 ) -> list[Unit]:
     if len(found) == 1:  # one text piece, in one line
         base = found[0].start
         shift = at(base) - base
-        return [
-            Unit(0, 0, kind, content[base + s : base + e], shift + base + s, shift + base + e)
-            for s, e in sentences
-            if wordy(content[base + s : base + e])
-        ]
-    return _tagged(content, at, found, offsets, sentences, [-1] * len(found), kind)
+        return _numbered(
+            line,
+            [
+                (kind, content[base + s : base + e], shift + base + s, shift + base + e)
+                for s, e in sentences
+                if wordy(content[base + s : base + e])
+            ],
+        )
+    return _tagged(content, at, found, offsets, sentences, [-1] * len(found), kind, line)
+
+
+def _numbered(line: int, found: list[tuple[str, str, int, int]]) -> list[Unit]:
+    return [Unit(line, n, *unit) for n, unit in enumerate(found, 1)]
+
+
+def _single(
+    content: str,
+    at: Callable[[int], int],
+    found: list[Piece],
+    offsets: list[int],
+    sentence: tuple[int, int],
+    kind: str,
+    line: int,
+) -> list[Unit]:
+    """:func:`_tagged` for a leaf of one sentence."""
+    first, last = sentence
+    parts: list[str] = []
+    add = parts.append
+    tags: list[tuple[str, str]] = []
+    numbers: dict[int, int] = {}
+    start = end = -1
+    for piece, offset in zip(found, offsets, strict=True):
+        role = piece.kind
+        if role == "text":
+            stop = offset + piece.end - piece.start
+            a = offset if offset > first else first
+            b = stop if stop < last else last
+            if a < b:
+                base = piece.start - offset
+                add(content[base + a : base + b])
+                if start < 0:
+                    start = base + a
+                end = base + b
+            continue
+        if role == "soft":
+            if first <= offset < last:
+                add(" ")
+            continue
+        if role == "close":
+            number = numbers.get(piece.pair)
+            if number is None:
+                continue
+            tags[number - 1] = (tags[number - 1][0], piece.markup)
+            add(f"</{piece.letter}{number}>")
+        else:
+            tags.append((piece.markup, ""))
+            number = len(tags)
+            if role == "open":
+                numbers[piece.pair] = number
+                add(f"<{piece.letter}{number}>")
+            else:
+                add(f"<{piece.letter}{number}/>")
+        if start < 0 or piece.start < start:
+            start = piece.start
+        if piece.end > end:
+            end = piece.end
+    body = "".join(parts)
+    if body and wordy(markup.plain(body)):
+        return [Unit(line, 1, kind, body, at(start), at(end - 1) + 1, tuple(tags))]
+    return []
 
 
 def _tagged(
@@ -172,6 +258,7 @@ def _tagged(
     sentences: list[tuple[int, int]],
     owners: list[int],
     kind: str,
+    line: int,
 ) -> list[Unit]:
     """The units, in one pass: the sentence a piece goes to never decreases (`found` and
     `start`, `end` here: offsets in the content; `at`: their source offsets)."""
@@ -186,7 +273,9 @@ def _tagged(
     def flush() -> None:
         body = "".join(parts)
         if body and wordy(markup.plain(body) if tags else body):
-            units.append(Unit(0, 0, kind, body, at(start), at(end - 1) + 1, tuple(tags)))
+            units.append(
+                Unit(line, len(units) + 1, kind, body, at(start), at(end - 1) + 1, tuple(tags))
+            )
 
     first = 0
     for piece, offset, owner in zip(found, offsets, owners, strict=True):
