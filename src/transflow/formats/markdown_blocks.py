@@ -11,13 +11,11 @@ text between the spans is copied from the source, never re-rendered.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from transflow.formats.markdown_syntax import (
     ATX,
-    BULLET,
-    DELIMITER_CELL,
+    BLANK_LINE,
     DELIMITER_ROW,
     FENCE,
     FOOTNOTE,
@@ -26,8 +24,14 @@ from transflow.formats.markdown_syntax import (
     SETEXT,
     SPACE,
     THEMATIC,
+    add_lines,
     advance,
+    closer,
+    delimiter_cells,
+    front_matter,
     html_type,
+    interrupts,
+    list_item,
     normalize_label,
     skip_blanks,
     split_cells,
@@ -98,8 +102,10 @@ class _Scanner:
     def scan(self) -> Blocks:
         text, size = self.text, len(self.text)
         start, number = 0, 0
-        if text.startswith("---"):
-            start, number = self._front_matter()
+        front = front_matter(text) if text.startswith("---") else None
+        if front is not None:
+            spans, starts, start, number = front
+            self.leaves.append(Leaf("front", 1, spans, starts))  # starts: line numbers
         containers = self.containers
         while start < size or (start == size and number == 0 and size == 0):
             leaf = self.leaf
@@ -107,7 +113,7 @@ class _Scanner:
                 # lines inside top-level fenced code or HTML that cannot end it, at once
                 stop = self._inside(leaf, start)
                 if stop > start:
-                    number += _lines(text, start, stop, leaf)
+                    number += add_lines(text, start, stop, leaf.spans, leaf.starts)
                     start = stop
                     if start >= size:
                         break
@@ -149,37 +155,15 @@ class _Scanner:
         if leaf.kind == "code":
             if not self.fence:
                 return start
-            found = _closer(self.fence).search(text, start)
+            found = closer(self.fence).search(text, start)
         elif self.html_end in (6, 7):
-            found = _BLANK_LINE.search(text, start)
+            found = BLANK_LINE.search(text, start)
         elif self.html_end == 1:
             found = HTML_1_END.search(text, start)
         else:
             at = text.find(HTML_ENDS[self.html_end], start)
             return len(text) if at < 0 else text.rfind("\n", start, at) + 1 or start
         return len(text) if found is None else text.rfind("\n", start, found.start()) + 1 or start
-
-    def _front_matter(self) -> tuple[int, int]:
-        text = self.text
-        first = text.find("\n")
-        if first < 0 or text[:first].rstrip("\r") != "---":
-            return 0, 0
-        leaf = Leaf("front", 1)
-        start, number = first + 1, 1
-        while start < len(text):
-            newline = text.find("\n", start)
-            end = len(text) if newline < 0 else newline
-            line = text[start:end].rstrip("\r")
-            number += 1
-            if line.rstrip(" \t") in ("---", "..."):
-                self.leaves.append(leaf)
-                return (len(text) if newline < 0 else newline + 1), number
-            leaf.spans.append((start, start + len(line)))
-            leaf.starts.append(number)  # front matter: each line's number
-            if newline < 0:
-                break
-            start = newline + 1
-        return 0, 0  # not closed: no front matter
 
     def _line(self, number: int, start: int, end: int) -> None:
         text = self.text
@@ -225,7 +209,7 @@ class _Scanner:
         if self.cells and (blank or not everything or first_column - column >= 4):
             self.cells = 0
         if not everything:
-            if paragraph and not blank and not self._interrupts(first, first_column - column, end):
+            if paragraph and not blank and not interrupts(text, first, first_column - column, end):
                 assert leaf is not None
                 leaf.spans.append((first, end))
                 leaf.starts.append(start)
@@ -234,7 +218,7 @@ class _Scanner:
             self.close()
             paragraph = False
         # new containers
-        opened = False
+        interrupting = paragraph  # an item that opens here interrupts a paragraph
         while not blank and first_column - column < 4:
             char = text[first]
             if char == ">":
@@ -243,9 +227,7 @@ class _Scanner:
                 pos, column = first + 1, first_column + 1
                 if pos < end and text[pos] in SPACE:
                     pos, column = advance(text, pos, end, column, 1)
-            elif char == "[" and FOOTNOTE.match(text, first, end):
-                match = FOOTNOTE.match(text, first, end)
-                assert match is not None
+            elif char == "[" and (match := FOOTNOTE.match(text, first, end)):
                 self.close()
                 self.references.setdefault("footnote:" + normalize_label(match.group(1)), None)
                 containers.append(_Container("footnote", width=4, lines=1))
@@ -253,60 +235,18 @@ class _Scanner:
             elif (
                 (char in "-+*" or char.isdigit())
                 and not THEMATIC.match(text, first, end)
-                and (item := self._item(first, first_column, column, end, paragraph and not opened))
+                and (item := list_item(text, first, first_column, column, end, interrupting))
             ):
                 pos, column, width, empty = item
                 self.close()
                 containers.append(_Container("item", width=width, blank_start=empty, lines=1))
             else:
                 break
-            opened = True
-            paragraph = False
+            interrupting = paragraph = False
             self.cells = 0
             first, first_column = skip_blanks(text, pos, end, column)
             blank = first == end
         self._leaf(number, start, pos, first, first_column - column, end, blank, paragraph)
-
-    def _item(
-        self, first: int, first_column: int, column: int, end: int, interrupting: bool
-    ) -> tuple[int, int, int, bool] | None:
-        text = self.text
-        match = BULLET.match(text, first, end)
-        if match is None:
-            return None
-        marker = match.end()
-        content, content_column = skip_blanks(text, marker, end, first_column + marker - first)
-        empty = content == end
-        if interrupting and (empty or (marker - first > 1 and text[first : marker - 1] != "1")):
-            return None
-        spaces = content_column - (first_column + marker - first)
-        if empty or spaces > 4:
-            pos, new_column = advance(text, marker, end, first_column + marker - first, 1)
-            width = first_column - column + marker - first + 1
-            return (pos, new_column, width, empty)
-        return (content, content_column, content_column - column, False)
-
-    def _interrupts(self, first: int, indent: int, end: int) -> bool:
-        """Whether a line that no container took may not be a paragraph's lazy continuation."""
-        text = self.text
-        if indent >= 4:
-            return False
-        char = text[first]
-        if char == ">":
-            return True
-        if char in "`~" and FENCE.match(text, first, end):
-            return True
-        if char == "#" and ATX.match(text, first, end):
-            return True
-        if char in "-*_" and THEMATIC.match(text, first, end):
-            return True
-        if char == "<" and html_type(text, first, end, True):
-            return True
-        if char == "[" and FOOTNOTE.match(text, first, end):
-            return True
-        # no container took the line: a list item opens whatever it holds (CommonMark's
-        # limits on items interrupting a paragraph apply to the paragraph's own container)
-        return (char in "-+*" or char.isdigit()) and BULLET.match(text, first, end) is not None
 
     def _leaf(
         self,
@@ -400,17 +340,9 @@ class _Scanner:
 
     def _table(self, leaf: Leaf, first: int, end: int) -> bool:
         text = self.text
-        columns = text[first:end].strip().split("|")
-        count = 0
-        for index, cell in enumerate(columns):
-            cell = cell.strip(" \t")
-            if not cell:
-                if index in (0, len(columns) - 1):
-                    continue
-                return False
-            if not DELIMITER_CELL.match(cell):
-                return False
-            count += 1
+        count = delimiter_cells(text[first:end])
+        if not count:
+            return False
         header_start, header_end = leaf.spans[-1]
         header = text[header_start:header_end]
         if "|" not in header or len(split_cells(header)) != count:
@@ -461,35 +393,6 @@ def _trim_last(text: str, leaf: Leaf) -> None:
     spaces before a line break are a hard break)."""
     start, end = leaf.spans[-1]
     leaf.spans[-1] = (start, trim_end(text, start, end))
-
-
-_BLANK_LINE = re.compile(r"^[ \t]*\r?$", re.MULTILINE)
-_CLOSERS: dict[str, re.Pattern[str]] = {}  # fence -> a pattern finding each line that may close it
-
-
-def _closer(fence: str) -> re.Pattern[str]:
-    found = _CLOSERS.get(fence)
-    if found is None:
-        found = _CLOSERS[fence] = re.compile(rf"^[ \t]*{re.escape(fence)}", re.MULTILINE)
-    return found
-
-
-def _lines(text: str, start: int, stop: int, leaf: Leaf) -> int:
-    """The lines from `start` to `stop` (a line's start or the text's end) added to
-    `leaf` whole, as the line-by-line scan adds them to a top-level block; how many."""
-    spans, starts = leaf.spans, leaf.starts
-    count = 0
-    while start < stop:
-        newline = text.find("\n", start, stop)
-        end = stop if newline < 0 else newline
-        after = end + 1
-        if end > start and text[end - 1] == "\r":
-            end -= 1
-        spans.append((start, end))
-        starts.append(start)
-        count += 1
-        start = after
-    return count
 
 
 def scan(text: str) -> Blocks:
