@@ -1,6 +1,7 @@
 """The line-level syntax of Markdown blocks: patterns, indentation, HTML block starts,
 table rows, list item markers, YAML front matter, what interrupts a paragraph (used by
-:mod:`.markdown_blocks` and :mod:`.markdown_inline`)."""
+:mod:`.markdown_blocks` and :mod:`.markdown_inline`), and what a rebuild escapes or quotes
+(:mod:`.markdown_build`)."""
 
 from __future__ import annotations
 
@@ -225,3 +226,48 @@ def interrupts(text: str, first: int, indent: int, end: int) -> bool:
     # no container took the line: a list item opens whatever it holds (CommonMark's
     # limits on items interrupting a paragraph apply to the paragraph's own container)
     return (char in "-+*" or char.isdigit()) and BULLET.match(text, first, end) is not None
+
+
+# a word that opens a block (or ends the paragraph) when a line starts with it: a quote,
+# a fence, a footnote; or, followed by a blank or alone, a heading, a list item, a
+# thematic break, a setext underline, a table's delimiter row
+OPENS_BLOCK = re.compile(
+    r">|`{3}|~{3}|\[\^[^\]]*\]:|(?:#{1,6}|[-+*=_]+|[0-9]{1,9}[.)]|[|:-]*-[|:-]*)$"
+)
+
+
+def opens_block(word: str) -> bool:
+    if OPENS_BLOCK.match(word):
+        return True
+    return word.startswith("<") and html_type(word, 0, len(word), True) > 0
+
+
+def escaped(word: str) -> str:
+    """A word that would open a block at the start of a line, made text."""
+    match = re.match(r"[0-9]{1,9}", word)
+    if match:
+        return word[: match.end()] + "\\" + word[match.end() :]
+    return "\\" + word
+
+
+YAML_PLAIN = re.compile(r"[^\s\[\]{}|>&*!%@`#,?:'\"-](?:(?!: | #).)*(?<![:\s])$")
+
+
+def front_value(quote: str, written: str) -> str:
+    """A front-matter value's translation, quoted as YAML needs (`quote`: the source's
+    character before the value)."""
+    if quote == '"':
+        return written.replace("\\", "\\\\").replace('"', '\\"')
+    if quote == "'":
+        return written.replace("'", "''")
+    if YAML_PLAIN.match(written):
+        return written
+    return '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quoted(written: str, quote: str) -> str:
+    """A title's translation, escaped for its delimiter."""
+    end = ")" if quote == "(" else quote
+    if end not in written:
+        return written
+    return re.sub(rf"(?<!\\)\{end}", lambda m: "\\" + m.group(), written)
