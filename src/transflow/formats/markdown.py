@@ -59,6 +59,11 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
 
         options = SegmentationConfig()
     abbreviations = frozenset(options.abbreviations)
+    sentences = (
+        None
+        if options.unit == "paragraph"
+        else (lambda p: split_sentences(p, abbreviations, options.non_breaking))
+    )
     blocks = scan(text)
     _LAST[:] = [text, blocks]
     refs = blocks.references
@@ -84,12 +89,9 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
                     found += leaf_units(text, [(row_start + s, row_start + e)], refs, "cell", None)
         else:
             kind = "footnote" if leaf.footnote and kind == "paragraph" else _KINDS.get(kind, "")
-            split = (
-                None
-                if kind in ("heading", "cell") or options.unit == "paragraph"
-                else (lambda p: split_sentences(p, abbreviations, options.non_breaking))
-            )
-            found = leaf_units(text, leaf.spans, refs, kind or "sentence", split)
+            split = None if kind in ("heading", "cell") else sentences
+            units += leaf_units(text, leaf.spans, refs, kind or "sentence", split, leaf.line)
+            continue
         found.sort(key=lambda u: u.start)
         line = leaf.line
         units += [Unit(line, n, *u[2:]) for n, u in enumerate(found, 1)]

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from transflow.formats.markdown_syntax import (
     ATX,
-    BULLET,
-    DELIMITER_CELL,
+    BLANK_LINE,
     DELIMITER_ROW,
     FENCE,
     FOOTNOTE,
@@ -25,8 +24,14 @@ from transflow.formats.markdown_syntax import (
     SETEXT,
     SPACE,
     THEMATIC,
+    add_lines,
     advance,
+    closer,
+    delimiter_cells,
+    front_matter,
     html_type,
+    interrupts,
+    list_item,
     normalize_label,
     skip_blanks,
     split_cells,
@@ -97,67 +102,72 @@ class _Scanner:
     def scan(self) -> Blocks:
         text, size = self.text, len(self.text)
         start, number = 0, 0
-        if text.startswith("---"):
-            start, number = self._front_matter()
+        front = front_matter(text) if text.startswith("---") else None
+        if front is not None:
+            spans, starts, start, number = front
+            self.leaves.append(Leaf("front", 1, spans, starts))  # starts: line numbers
+        containers = self.containers
         while start < size or (start == size and number == 0 and size == 0):
+            leaf = self.leaf
+            if leaf is not None and not containers and leaf.kind in ("code", "html"):
+                # lines inside top-level fenced code or HTML that cannot end it, at once
+                stop = self._inside(leaf, start)
+                if stop > start:
+                    number += add_lines(text, start, stop, leaf.spans, leaf.starts)
+                    start = stop
+                    if start >= size:
+                        break
             newline = text.find("\n", start)
             after = size if newline < 0 else newline + 1
             end = size if newline < 0 else newline
             if end > start and text[end - 1] == "\r":
                 end -= 1
             number += 1
-            self._line(number, start, end)
+            if containers:
+                self._line(number, start, end)
+            elif start == end:  # an empty line outside containers ends all but code
+                if leaf is None or leaf.kind not in ("code", "html"):
+                    self.close()
+                    self.cells = 0
+                else:
+                    self._line(number, start, end)
+            elif not self.cells and text[start].isalpha():
+                # a letter in column 0 opens no block: a paragraph goes on or starts
+                if leaf is None:
+                    self.add("paragraph", number, start, start, end)
+                elif leaf.kind == "paragraph":
+                    leaf.spans.append((start, end))
+                    leaf.starts.append(start)
+                else:
+                    self._line(number, start, end)
+            else:
+                self._line(number, start, end)
             start = after
             if newline < 0:
                 break
         self.close()
         return Blocks(self.leaves, self.references, self.titles)
 
-    def _front_matter(self) -> tuple[int, int]:
+    def _inside(self, leaf: Leaf, start: int) -> int:
+        """Where the first line from `start` that may end the top-level fenced code or HTML
+        block `leaf` starts (the text's end: none); `start` when it is not such a block."""
         text = self.text
-        first = text.find("\n")
-        if first < 0 or text[:first].rstrip("\r") != "---":
-            return 0, 0
-        leaf = Leaf("front", 1)
-        start, number = first + 1, 1
-        while start < len(text):
-            newline = text.find("\n", start)
-            end = len(text) if newline < 0 else newline
-            line = text[start:end].rstrip("\r")
-            number += 1
-            if line.rstrip(" \t") in ("---", "..."):
-                self.leaves.append(leaf)
-                return (len(text) if newline < 0 else newline + 1), number
-            leaf.spans.append((start, start + len(line)))
-            leaf.starts.append(number)  # front matter: each line's number
-            if newline < 0:
-                break
-            start = newline + 1
-        return 0, 0  # not closed: no front matter
+        if leaf.kind == "code":
+            if not self.fence:
+                return start
+            found = closer(self.fence).search(text, start)
+        elif self.html_end in (6, 7):
+            found = BLANK_LINE.search(text, start)
+        elif self.html_end == 1:
+            found = HTML_1_END.search(text, start)
+        else:
+            at = text.find(HTML_ENDS[self.html_end], start)
+            return len(text) if at < 0 else text.rfind("\n", start, at) + 1 or start
+        return len(text) if found is None else text.rfind("\n", start, found.start()) + 1 or start
 
     def _line(self, number: int, start: int, end: int) -> None:
         text = self.text
         containers = self.containers
-        if not containers:  # the common cases, outside containers, the short way
-            leaf = self.leaf
-            if not self.cells and start < end and text[start].isalpha():
-                # a letter in column 0 opens no block: a paragraph goes on or starts
-                if leaf is None:
-                    self.add("paragraph", number, start, start, end)
-                    return
-                if leaf.kind == "paragraph":
-                    leaf.spans.append((start, end))
-                    leaf.starts.append(start)
-                    return
-            elif (
-                self.fence
-                and leaf is not None
-                and leaf.kind == "code"
-                and not text.startswith(self.fence[0], skip_blanks(text, start, end, 0)[0])
-            ):  # a line inside fenced code that cannot close it
-                leaf.spans.append((start, end))
-                leaf.starts.append(start)
-                return
         pos, column = start, 0
         matched = 0
         first, first_column = skip_blanks(text, pos, end, column)
@@ -199,7 +209,7 @@ class _Scanner:
         if self.cells and (blank or not everything or first_column - column >= 4):
             self.cells = 0
         if not everything:
-            if paragraph and not blank and not self._interrupts(first, first_column - column, end):
+            if paragraph and not blank and not interrupts(text, first, first_column - column, end):
                 assert leaf is not None
                 leaf.spans.append((first, end))
                 leaf.starts.append(start)
@@ -208,7 +218,7 @@ class _Scanner:
             self.close()
             paragraph = False
         # new containers
-        opened = False
+        interrupting = paragraph  # an item that opens here interrupts a paragraph
         while not blank and first_column - column < 4:
             char = text[first]
             if char == ">":
@@ -217,9 +227,7 @@ class _Scanner:
                 pos, column = first + 1, first_column + 1
                 if pos < end and text[pos] in SPACE:
                     pos, column = advance(text, pos, end, column, 1)
-            elif char == "[" and FOOTNOTE.match(text, first, end):
-                match = FOOTNOTE.match(text, first, end)
-                assert match is not None
+            elif char == "[" and (match := FOOTNOTE.match(text, first, end)):
                 self.close()
                 self.references.setdefault("footnote:" + normalize_label(match.group(1)), None)
                 containers.append(_Container("footnote", width=4, lines=1))
@@ -227,60 +235,18 @@ class _Scanner:
             elif (
                 (char in "-+*" or char.isdigit())
                 and not THEMATIC.match(text, first, end)
-                and (item := self._item(first, first_column, column, end, paragraph and not opened))
+                and (item := list_item(text, first, first_column, column, end, interrupting))
             ):
                 pos, column, width, empty = item
                 self.close()
                 containers.append(_Container("item", width=width, blank_start=empty, lines=1))
             else:
                 break
-            opened = True
-            paragraph = False
+            interrupting = paragraph = False
             self.cells = 0
             first, first_column = skip_blanks(text, pos, end, column)
             blank = first == end
         self._leaf(number, start, pos, first, first_column - column, end, blank, paragraph)
-
-    def _item(
-        self, first: int, first_column: int, column: int, end: int, interrupting: bool
-    ) -> tuple[int, int, int, bool] | None:
-        text = self.text
-        match = BULLET.match(text, first, end)
-        if match is None:
-            return None
-        marker = match.end()
-        content, content_column = skip_blanks(text, marker, end, first_column + marker - first)
-        empty = content == end
-        if interrupting and (empty or (marker - first > 1 and text[first : marker - 1] != "1")):
-            return None
-        spaces = content_column - (first_column + marker - first)
-        if empty or spaces > 4:
-            pos, new_column = advance(text, marker, end, first_column + marker - first, 1)
-            width = first_column - column + marker - first + 1
-            return (pos, new_column, width, empty)
-        return (content, content_column, content_column - column, False)
-
-    def _interrupts(self, first: int, indent: int, end: int) -> bool:
-        """Whether a line that no container took may not be a paragraph's lazy continuation."""
-        text = self.text
-        if indent >= 4:
-            return False
-        char = text[first]
-        if char == ">":
-            return True
-        if char in "`~" and FENCE.match(text, first, end):
-            return True
-        if char == "#" and ATX.match(text, first, end):
-            return True
-        if char in "-*_" and THEMATIC.match(text, first, end):
-            return True
-        if char == "<" and html_type(text, first, end, True):
-            return True
-        if char == "[" and FOOTNOTE.match(text, first, end):
-            return True
-        # no container took the line: a list item opens whatever it holds (CommonMark's
-        # limits on items interrupting a paragraph apply to the paragraph's own container)
-        return (char in "-+*" or char.isdigit()) and BULLET.match(text, first, end) is not None
 
     def _leaf(
         self,
@@ -374,17 +340,9 @@ class _Scanner:
 
     def _table(self, leaf: Leaf, first: int, end: int) -> bool:
         text = self.text
-        columns = text[first:end].strip().split("|")
-        count = 0
-        for index, cell in enumerate(columns):
-            cell = cell.strip(" \t")
-            if not cell:
-                if index in (0, len(columns) - 1):
-                    continue
-                return False
-            if not DELIMITER_CELL.match(cell):
-                return False
-            count += 1
+        count = delimiter_cells(text[first:end])
+        if not count:
+            return False
         header_start, header_end = leaf.spans[-1]
         header = text[header_start:header_end]
         if "|" not in header or len(split_cells(header)) != count:

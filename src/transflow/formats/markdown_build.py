@@ -9,23 +9,8 @@ from typing import NamedTuple
 from transflow import markup
 from transflow.formats import Output
 from transflow.formats.markdown_blocks import Blocks, Leaf, scan
-from transflow.formats.markdown_syntax import html_type
+from transflow.formats.markdown_syntax import escaped, front_value, opens_block, quoted
 from transflow.model import Placed, Unit
-
-# a word that would open a block (or break the paragraph) at the start of a line
-# a word that opens a block (or ends the paragraph) when a line starts with it: a quote,
-# a fence, a footnote; or, followed by a blank or alone, a heading, a list item, a
-# thematic break, a setext underline, a table's delimiter row
-_OPENS_BLOCK = re.compile(
-    r">|`{3}|~{3}|\[\^[^\]]*\]:|(?:#{1,6}|[-+*=_]+|[0-9]{1,9}[.)]|[|:-]*-[|:-]*)$"
-)
-
-
-def _opens_block(word: str) -> bool:
-    if _OPENS_BLOCK.match(word):
-        return True
-    return word.startswith("<") and html_type(word, 0, len(word), True) > 0
-
 
 _SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 
@@ -141,7 +126,7 @@ def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, writte
                 at = chunk.rfind(child.text)
                 if at > 0 and chunk[at - 1] in "\"'(" and chunk.endswith(")"):
                     new = (
-                        chunk[:at] + _quoted(written, chunk[at - 1]) + chunk[at + len(child.text) :]
+                        chunk[:at] + quoted(written, chunk[at - 1]) + chunk[at + len(child.text) :]
                     )
                     tags[number] = (opening, new) if which else (new, closing)
                     break
@@ -149,37 +134,6 @@ def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, writte
                 continue
         used.add(number)
         return
-
-
-def _escaped(word: str) -> str:
-    """A word that would open a block at the start of a line, made text."""
-    match = re.match(r"[0-9]{1,9}", word)
-    if match:
-        return word[: match.end()] + "\\" + word[match.end() :]
-    return "\\" + word
-
-
-_YAML_PLAIN = re.compile(r"[^\s\[\]{}|>&*!%@`#,?:'\"-](?:(?!: | #).)*(?<![:\s])$")
-
-
-def _front_value(text: str, unit: Unit, written: str) -> str:
-    """A front-matter value's translation, quoted as YAML needs."""
-    quote = text[unit.start - 1]
-    if quote == '"':
-        return written.replace("\\", "\\\\").replace('"', '\\"')
-    if quote == "'":
-        return written.replace("'", "''")
-    if _YAML_PLAIN.match(written):
-        return written
-    return '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _quoted(written: str, quote: str) -> str:
-    """A title's translation, escaped for its delimiter."""
-    closer = ")" if quote == "(" else quote
-    if closer not in written:
-        return written
-    return re.sub(rf"(?<!\\)\{closer}", lambda m: "\\" + m.group(), written)
 
 
 def _wrapped(leaf: Leaf) -> bool:
@@ -255,7 +209,7 @@ def _copy(out: Output, text: str, position: int, node: _Node, done: _Done | None
     begin = out.size
     written = done.text
     if unit.kind.startswith("front matter"):
-        written = _front_value(text, unit, written)
+        written = front_value(text[unit.start - 1], written)
     elif unit.kind == "alt" and text.startswith("]", end) and not text.startswith("](", end):
         # the alt text of a shortcut or collapsed reference image is its label: keep it
         if text.startswith("][]", end):
@@ -343,7 +297,7 @@ def _rewrap(
     add = buf.append
     column, size, line_start, hard = spans[0][0] - starts[0], 0, True, False
     indent, breaking = len(prefix), len(newline)
-    opens = _opens_block
+    opens = opens_block
     for word, spaced in atoms:
         if word is _HARD:
             add(newline)
@@ -355,7 +309,7 @@ def _rewrap(
         length = len(word)
         if line_start:
             if hard and opens(word):
-                word = _escaped(word)
+                word = escaped(word)
                 length = len(word)
             line_start = hard = False
         elif not spaced:

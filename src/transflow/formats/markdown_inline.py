@@ -19,6 +19,7 @@ from typing import NamedTuple
 from transflow.formats.markdown_syntax import CLOSE_TAG, OPEN_TAG, normalize_label
 
 _SPECIAL = re.compile(r"[\\`*_\[\]!<\n]")
+_CODE = re.compile(r"`[^`]+`(?!`)")  # a code span of single backticks
 _CLOSERS: dict[int, re.Pattern[str]] = {}  # backtick run length -> its closing run
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _AUTOLINK = re.compile(
@@ -58,28 +59,32 @@ class Child(NamedTuple):
     text: str
 
 
-class _Node:
-    __slots__ = ("end", "kind", "letter", "markup", "pair", "start")
-
-    def __init__(self, kind: str, start: int, end: int) -> None:
-        self.kind = kind  # text, soft, open, close, empty, bracket; _Delim: delim
-        self.start, self.end = start, end
-        self.letter = self.markup = ""
-        self.pair = 0
-
-
-class Delim(_Node):
+class Delim:
     """A run of ``*`` or ``_``: how much of it opened and closed what."""
 
-    __slots__ = ("after", "before", "can_close", "can_open", "char", "left", "length", "right")
+    __slots__ = (
+        "after",
+        "before",
+        "can_close",
+        "can_open",
+        "char",
+        "end",
+        "left",
+        "length",
+        "right",
+        "start",
+    )
 
     def __init__(self, start: int, end: int, char: str) -> None:
-        super().__init__("delim", start, end)
+        self.start, self.end = start, end
         self.char, self.length = char, end - start
         self.left = self.right = 0  # delimiters used from its left, from its right
         self.can_open = self.can_close = False
         self.before: list[tuple[str, str, str, int]] = []  # closing tags it ends with
         self.after: list[tuple[str, str, str, int]] = []  # opening tags it starts
+
+
+_new = tuple.__new__  # a named tuple made without its Python-level __new__
 
 
 def _kind_of(char: str) -> str:
@@ -91,36 +96,52 @@ def _kind_of(char: str) -> str:
 
 
 class Inline:
+    """The scan of one leaf's inline content: its nodes are pieces (offsets in the content;
+    ``bracket``: a ``[`` or ``![`` that opened nothing, text) and emphasis delimiter runs."""
+
     def __init__(self, content: str, references: dict[str, None]) -> None:
         self.s = content
         self.references = references
-        self.nodes: list[_Node] = []
+        self.nodes: list[Piece | Delim] = []
         self.brackets: list[tuple[int, bool, bool]] = []  # (node index, image, active)
         self.delimiters: list[int] = []
         self.children: list[tuple[str, int, int]] = []
         self.pairs = 0
+        self.html = False  # an HTML tag seen (which may pair with another)
+        # text that looks like a tag of ours is a standalone tag, not text
+        self.lookalike = "<" in content and LOOKS_LIKE_TAG.search(content) is not None
 
     def tag(self, role: str, letter: str, start: int, end: int, markup: str, pair: int = 0) -> None:
-        node = _Node(role, start, end)
-        node.letter, node.markup, node.pair = letter, markup, pair
-        self.nodes.append(node)
+        self.nodes.append(_new(Piece, (role, start, end, letter, markup, pair)))
 
     def text(self, start: int, end: int) -> None:
         if start < end:
-            self.nodes.append(_Node("text", start, end))
+            if self.lookalike:
+                _lookalikes(self.nodes, self.s, start, end)
+            else:
+                self.nodes.append(_new(Piece, ("text", start, end, "", "", 0)))
 
     def folded(self, start: int, end: int) -> str:
         return self.s[start:end].replace("\n", " ")
 
-    def scan(self) -> list[_Node]:
+    def scan(self) -> list[Piece | Delim]:
         s, size = self.s, len(self.s)
+        add = self.nodes.append
+        search, code = _SPECIAL.search, _CODE.match
         pos = plain = 0
         while True:
-            match = _SPECIAL.search(s, pos)
+            match = search(s, pos)
             if match is None:
                 break
             i = match.start()
             char = s[i]
+            if char == "`" and (span := code(s, i)):  # the common code span, at once
+                if plain < i:
+                    self.text(plain, i)
+                end = span.end()
+                add(_new(Piece, ("empty", i, end, "c", span.group().replace("\n", " "), 0)))
+                pos = plain = end
+                continue
             if char == "\\":
                 if i + 1 < size and s[i + 1] == "\n":
                     self.text(plain, i)
@@ -149,15 +170,19 @@ class Inline:
                 stop = i
                 while stop < size and s[stop] == char:
                     stop += 1
-                self.text(plain, i)
-                self.delimiter(char, i, stop)
-                pos = plain = stop
+                node = self.delimiter(char, i, stop)
+                if node is not None:  # (one that can neither open nor close is text)
+                    self.text(plain, i)
+                    self.delimiters.append(len(self.nodes))
+                    add(node)
+                    plain = stop
+                pos = stop
                 continue
             if char == "[" or (char == "!" and s.startswith("[", i + 1)):
                 self.text(plain, i)
                 width = 1 if char == "[" else 2
                 self.brackets.append((len(self.nodes), char == "!", True))
-                self.nodes.append(_Node("bracket", i, i + width))
+                self.nodes.append(_new(Piece, ("bracket", i, i + width, "", "", 0)))
                 pos = plain = i + width
                 continue
             if char == "]":
@@ -170,6 +195,7 @@ class Inline:
                 if found:
                     self.text(plain, i)
                     letter = "a" if found.re is _AUTOLINK else "x"
+                    self.html = self.html or letter == "x"
                     self.tag("empty", letter, i, found.end(), s[i : found.end()])
                     pos = plain = found.end()
                 else:
@@ -186,7 +212,7 @@ class Inline:
                 if i - spaces >= 2:
                     self.tag("empty", "x", spaces, i + 1, s[spaces : i + 1])
                 else:
-                    self.nodes.append(_Node("soft", trimmed, i + 1))
+                    self.nodes.append(_new(Piece, ("soft", trimmed, i + 1, "", "", 0)))
                 pos = plain = i + 1
                 continue
             pos = i + 1
@@ -194,7 +220,7 @@ class Inline:
         self.emphasis(-1)
         return self.nodes
 
-    def delimiter(self, char: str, start: int, stop: int) -> None:
+    def delimiter(self, char: str, start: int, stop: int) -> Delim | None:
         s = self.s
         before = _kind_of(s[start - 1] if start > 0 else "")
         after = _kind_of(s[stop] if stop < len(s) else "")
@@ -206,8 +232,7 @@ class Inline:
         else:
             node.can_open = left and (not right or before == "punct")
             node.can_close = right and (not left or after == "punct")
-        self.delimiters.append(len(self.nodes))
-        self.nodes.append(node)
+        return node if node.can_open or node.can_close else None
 
     def close_bracket(self, i: int) -> int:
         s = self.s
@@ -238,7 +263,7 @@ class Inline:
             return end
         self.emphasis(index)
         self.pairs += 1
-        opener.kind, opener.letter, opener.markup, opener.pair = "open", "a", "[", self.pairs
+        self.nodes[index] = _new(Piece, ("open", opener.start, opener.end, "a", "[", self.pairs))
         closing = self.folded(i, end) if label is None else f"][{self.folded(opener.end, i)}]"
         self.tag("close", "a", i, end, closing, self.pairs)
         if title:
@@ -331,3 +356,15 @@ class Inline:
                 current -= 1
             if right == use:
                 del delims[current]
+
+
+def _lookalikes(out: list[Piece | Delim], content: str, start: int, end: int) -> None:
+    """Text, the parts that look like a tag of ours (``<b1>``) made standalone tags."""
+    last = start
+    for match in LOOKS_LIKE_TAG.finditer(content, start, end):
+        if match.start() > last:
+            out.append(_new(Piece, ("text", last, match.start(), "", "", 0)))
+        out.append(_new(Piece, ("empty", match.start(), match.end(), "x", match.group(), 0)))
+        last = match.end()
+    if last < end:
+        out.append(_new(Piece, ("text", last, end, "", "", 0)))

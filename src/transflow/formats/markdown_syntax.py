@@ -1,5 +1,7 @@
 """The line-level syntax of Markdown blocks: patterns, indentation, HTML block starts,
-table cells (used by :mod:`.markdown_blocks` and :mod:`.markdown_inline`)."""
+table rows, list item markers, YAML front matter, what interrupts a paragraph (used by
+:mod:`.markdown_blocks` and :mod:`.markdown_inline`), and what a rebuild escapes or quotes
+(:mod:`.markdown_build`)."""
 
 from __future__ import annotations
 
@@ -111,3 +113,161 @@ def split_cells(row: str) -> list[tuple[int, int]]:
             e -= 1
         trimmed.append((s, e))
     return trimmed
+
+
+def delimiter_cells(row: str) -> int:
+    """The number of columns of a table's delimiter row (0: not one)."""
+    columns = row.strip().split("|")
+    count = 0
+    for index, cell in enumerate(columns):
+        cell = cell.strip(" \t")
+        if not cell:
+            if index in (0, len(columns) - 1):
+                continue
+            return 0
+        if not DELIMITER_CELL.match(cell):
+            return 0
+        count += 1
+    return count
+
+
+BLANK_LINE = re.compile(r"^[ \t]*\r?$", re.MULTILINE)
+_CLOSERS: dict[str, re.Pattern[str]] = {}  # fence -> a pattern finding each line that may close it
+
+
+def closer(fence: str) -> re.Pattern[str]:
+    found = _CLOSERS.get(fence)
+    if found is None:
+        found = _CLOSERS[fence] = re.compile(rf"^[ \t]*{re.escape(fence)}", re.MULTILINE)
+    return found
+
+
+def add_lines(
+    text: str, start: int, stop: int, spans: list[tuple[int, int]], starts: list[int]
+) -> int:
+    """The lines from `start` to `stop` (a line's start or the text's end) added whole to
+    a top-level block's `spans` and `starts`, as the line-by-line scan adds them; how many."""
+    count = 0
+    while start < stop:
+        newline = text.find("\n", start, stop)
+        end = stop if newline < 0 else newline
+        after = end + 1
+        if end > start and text[end - 1] == "\r":
+            end -= 1
+        spans.append((start, end))
+        starts.append(start)
+        count += 1
+        start = after
+    return count
+
+
+def front_matter(text: str) -> tuple[list[tuple[int, int]], list[int], int, int] | None:
+    """YAML front matter: its lines' spans and numbers, where the text after it starts
+    and that line's number less one; None: none (or not closed)."""
+    first = text.find("\n")
+    if first < 0 or text[:first].rstrip("\r") != "---":
+        return None
+    spans: list[tuple[int, int]] = []
+    numbers: list[int] = []
+    start, number = first + 1, 1
+    while start < len(text):
+        newline = text.find("\n", start)
+        end = len(text) if newline < 0 else newline
+        line = text[start:end].rstrip("\r")
+        number += 1
+        if line.rstrip(" \t") in ("---", "..."):
+            return spans, numbers, (len(text) if newline < 0 else newline + 1), number
+        spans.append((start, start + len(line)))
+        numbers.append(number)
+        if newline < 0:
+            break
+        start = newline + 1
+    return None
+
+
+def list_item(
+    text: str, first: int, first_column: int, column: int, end: int, interrupting: bool
+) -> tuple[int, int, int, bool] | None:
+    """The list item a line opens at `first`: where its content starts, its column, its
+    width and whether it is empty; None: none (`interrupting`: a paragraph goes on)."""
+    match = BULLET.match(text, first, end)
+    if match is None:
+        return None
+    marker = match.end()
+    content, content_column = skip_blanks(text, marker, end, first_column + marker - first)
+    empty = content == end
+    if interrupting and (empty or (marker - first > 1 and text[first : marker - 1] != "1")):
+        return None
+    spaces = content_column - (first_column + marker - first)
+    if empty or spaces > 4:
+        pos, new_column = advance(text, marker, end, first_column + marker - first, 1)
+        width = first_column - column + marker - first + 1
+        return (pos, new_column, width, empty)
+    return (content, content_column, content_column - column, False)
+
+
+def interrupts(text: str, first: int, indent: int, end: int) -> bool:
+    """Whether a line that no container took may not be a paragraph's lazy continuation."""
+    if indent >= 4:
+        return False
+    char = text[first]
+    if char == ">":
+        return True
+    if char in "`~" and FENCE.match(text, first, end):
+        return True
+    if char == "#" and ATX.match(text, first, end):
+        return True
+    if char in "-*_" and THEMATIC.match(text, first, end):
+        return True
+    if char == "<" and html_type(text, first, end, True):
+        return True
+    if char == "[" and FOOTNOTE.match(text, first, end):
+        return True
+    # no container took the line: a list item opens whatever it holds (CommonMark's
+    # limits on items interrupting a paragraph apply to the paragraph's own container)
+    return (char in "-+*" or char.isdigit()) and BULLET.match(text, first, end) is not None
+
+
+# a word that opens a block (or ends the paragraph) when a line starts with it: a quote,
+# a fence, a footnote; or, followed by a blank or alone, a heading, a list item, a
+# thematic break, a setext underline, a table's delimiter row
+OPENS_BLOCK = re.compile(
+    r">|`{3}|~{3}|\[\^[^\]]*\]:|(?:#{1,6}|[-+*=_]+|[0-9]{1,9}[.)]|[|:-]*-[|:-]*)$"
+)
+
+
+def opens_block(word: str) -> bool:
+    if OPENS_BLOCK.match(word):
+        return True
+    return word.startswith("<") and html_type(word, 0, len(word), True) > 0
+
+
+def escaped(word: str) -> str:
+    """A word that would open a block at the start of a line, made text."""
+    match = re.match(r"[0-9]{1,9}", word)
+    if match:
+        return word[: match.end()] + "\\" + word[match.end() :]
+    return "\\" + word
+
+
+YAML_PLAIN = re.compile(r"[^\s\[\]{}|>&*!%@`#,?:'\"-](?:(?!: | #).)*(?<![:\s])$")
+
+
+def front_value(quote: str, written: str) -> str:
+    """A front-matter value's translation, quoted as YAML needs (`quote`: the source's
+    character before the value)."""
+    if quote == '"':
+        return written.replace("\\", "\\\\").replace('"', '\\"')
+    if quote == "'":
+        return written.replace("'", "''")
+    if YAML_PLAIN.match(written):
+        return written
+    return '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quoted(written: str, quote: str) -> str:
+    """A title's translation, escaped for its delimiter."""
+    end = ")" if quote == "(" else quote
+    if end not in written:
+        return written
+    return re.sub(rf"(?<!\\)\{end}", lambda m: "\\" + m.group(), written)

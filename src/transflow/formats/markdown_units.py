@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from transflow import markup
 from transflow.formats.markdown_inline import (
-    LOOKS_LIKE_TAG,
     TAG_NAME,
     Child,
     Delim,
@@ -40,26 +39,45 @@ def leaf_units(
     references: dict[str, None],
     kind: str,
     split: Splitter | None,
+    line: int = 0,
 ) -> list[Unit]:
-    """The units of a leaf whose content lines are `spans` (unordered: children, the alt
-    texts and titles inside their sentence's markup, come first)."""
+    """The units of the leaf on `line` whose content lines are `spans`, numbered in order
+    (children, the alt texts and titles inside their sentence's markup, where they start)."""
+    units = _units(text, spans, references, kind, split, line)
+    if units and units[0].number == 0:  # children first: their places are found here
+        units.sort(key=lambda u: u.start)
+        return [Unit(line, n, *u[2:]) for n, u in enumerate(units, 1)]
+    return units
+
+
+def _units(
+    text: str,
+    spans: list[tuple[int, int]],
+    references: dict[str, None],
+    kind: str,
+    split: Splitter | None,
+    line: int,
+) -> list[Unit]:
     if len(spans) == 1:
         start, end = spans[0]
         if not _INLINE.search(text, start, end):  # plain text: no markup to look for
-            line = text[start:end]
+            chunk = text[start:end]
             if split is None:
-                stripped = line.strip()
-                lead = len(line) - len(line.lstrip())
+                stripped = chunk.strip()
+                lead = len(chunk) - len(chunk.lstrip())
                 found_spans = [(lead, lead + len(stripped))] if stripped else []
             else:
-                found_spans = split(line)
-            return [
-                Unit(0, 0, kind, line[a:b], start + a, start + b)
-                for a, b in found_spans
-                if wordy(line[a:b])
-            ]
-    found, children = pieces(text, spans, references)
-    units = [
+                found_spans = split(chunk)
+            return _numbered(
+                line,
+                [
+                    (kind, chunk[a:b], start + a, start + b)
+                    for a, b in found_spans
+                    if wordy(chunk[a:b])
+                ],
+            )
+    found, children, content, at = pieces(text, spans, references)
+    units = [  # children: numbered once their places are known
         Unit(0, 0, c.kind, c.text, c.start, c.end)
         for c in children
         if wordy(c.text) and not markup.looks_like_tag(c.text)
@@ -72,7 +90,7 @@ def leaf_units(
     for role, start, end, _, tag, _ in found:
         mark(size)
         if role == "text":
-            add(text[start:end])
+            add(content[start:end])
             size += end - start
             continue
         if role == "soft":
@@ -94,7 +112,9 @@ def leaf_units(
     if not sentences:
         return units
     if not tagged:  # no markup: each sentence is a slice of the text pieces
-        return units + _untagged(text, found, offsets, sentences, kind)
+        return units + _untagged(content, at, found, offsets, sentences, kind, line)
+    if len(sentences) == 1:  # one sentence: every tag is its own
+        return units + _single(content, at, found, offsets, sentences[0], kind, line)
     owners = _owners(found, offsets, sentences)
     while True:
         join = _unbalanced(found, owners)
@@ -103,7 +123,7 @@ def leaf_units(
         first, last = join
         sentences[first : last + 1] = [(sentences[first][0], sentences[last][1])]
         owners = _owners(found, offsets, sentences)
-    return units + _tagged(text, found, offsets, sentences, owners, kind)
+    return units + _tagged(content, at, found, offsets, sentences, owners, kind, line)
 
 
 def _owners(found: list[Piece], offsets: list[int], sentences: list[tuple[int, int]]) -> list[int]:
@@ -147,27 +167,101 @@ def _unbalanced(found: list[Piece], owners: list[int]) -> tuple[int, int] | None
 
 
 def _untagged(
-    text: str, found: list[Piece], offsets: list[int], sentences: list[tuple[int, int]], kind: str
+    content: str,
+    at: Callable[[int], int],
+    found: list[Piece],
+    offsets: list[int],
+    sentences: list[tuple[int, int]],
+    kind: str,
+    line: int,
 ) -> list[Unit]:
-    if len(found) == 1:  # one text piece
+    if len(found) == 1:  # one text piece, in one line
         base = found[0].start
-        return [
-            Unit(0, 0, kind, text[base + s : base + e], base + s, base + e)
-            for s, e in sentences
-            if wordy(text[base + s : base + e])
-        ]
-    return _tagged(text, found, offsets, sentences, [-1] * len(found), kind)
+        shift = at(base) - base
+        return _numbered(
+            line,
+            [
+                (kind, content[base + s : base + e], shift + base + s, shift + base + e)
+                for s, e in sentences
+                if wordy(content[base + s : base + e])
+            ],
+        )
+    return _tagged(content, at, found, offsets, sentences, [-1] * len(found), kind, line)
+
+
+def _numbered(line: int, found: list[tuple[str, str, int, int]]) -> list[Unit]:
+    return [Unit(line, n, *unit) for n, unit in enumerate(found, 1)]
+
+
+def _single(
+    content: str,
+    at: Callable[[int], int],
+    found: list[Piece],
+    offsets: list[int],
+    sentence: tuple[int, int],
+    kind: str,
+    line: int,
+) -> list[Unit]:
+    """:func:`_tagged` for a leaf of one sentence."""
+    first, last = sentence
+    parts: list[str] = []
+    add = parts.append
+    tags: list[tuple[str, str]] = []
+    numbers: dict[int, int] = {}
+    start = end = -1
+    for piece, offset in zip(found, offsets, strict=True):
+        role = piece.kind
+        if role == "text":
+            stop = offset + piece.end - piece.start
+            a = offset if offset > first else first
+            b = stop if stop < last else last
+            if a < b:
+                base = piece.start - offset
+                add(content[base + a : base + b])
+                if start < 0:
+                    start = base + a
+                end = base + b
+            continue
+        if role == "soft":
+            if first <= offset < last:
+                add(" ")
+            continue
+        if role == "close":
+            number = numbers.get(piece.pair)
+            if number is None:
+                continue
+            tags[number - 1] = (tags[number - 1][0], piece.markup)
+            add(f"</{piece.letter}{number}>")
+        else:
+            tags.append((piece.markup, ""))
+            number = len(tags)
+            if role == "open":
+                numbers[piece.pair] = number
+                add(f"<{piece.letter}{number}>")
+            else:
+                add(f"<{piece.letter}{number}/>")
+        if start < 0 or piece.start < start:
+            start = piece.start
+        if piece.end > end:
+            end = piece.end
+    body = "".join(parts)
+    if body and wordy(markup.plain(body)):
+        return [Unit(line, 1, kind, body, at(start), at(end - 1) + 1, tuple(tags))]
+    return []
 
 
 def _tagged(
-    text: str,
+    content: str,
+    at: Callable[[int], int],
     found: list[Piece],
     offsets: list[int],
     sentences: list[tuple[int, int]],
     owners: list[int],
     kind: str,
+    line: int,
 ) -> list[Unit]:
-    """The units, in one pass: the sentence a piece goes to never decreases."""
+    """The units, in one pass: the sentence a piece goes to never decreases (`found` and
+    `start`, `end` here: offsets in the content; `at`: their source offsets)."""
     units: list[Unit] = []
     count = len(sentences)
     current = 0
@@ -179,7 +273,9 @@ def _tagged(
     def flush() -> None:
         body = "".join(parts)
         if body and wordy(markup.plain(body) if tags else body):
-            units.append(Unit(0, 0, kind, body, start, end, tuple(tags)))
+            units.append(
+                Unit(line, len(units) + 1, kind, body, at(start), at(end - 1) + 1, tuple(tags))
+            )
 
     first = 0
     for piece, offset, owner in zip(found, offsets, owners, strict=True):
@@ -203,7 +299,7 @@ def _tagged(
                         parts.append(" ")
                     else:
                         base = piece.start - offset
-                        parts.append(text[base + a : base + b])
+                        parts.append(content[base + a : base + b])
                         if start < 0:
                             start = base + a
                         end = base + b
@@ -237,8 +333,10 @@ def _tagged(
 
 def pieces(
     text: str, spans: list[tuple[int, int]], references: dict[str, None]
-) -> tuple[list[Piece], list[Child]]:
-    """The inline content of a leaf whose content lines are `spans` of `text`."""
+) -> tuple[list[Piece], list[Child], str, Callable[[int], int]]:
+    """The inline content of a leaf whose content lines are `spans` of `text`: its pieces
+    (offsets in the content, the lines joined by line breaks), its children, the content,
+    and the source offset of each content offset."""
     at: Callable[[int], int]  # content offset -> source offset
     if len(spans) == 1:
         base, stop = spans[0]
@@ -254,56 +352,35 @@ def pieces(
         at = where.__getitem__
 
     scanner = Inline(content, references)
+    nodes = scanner.scan()
     out: list[Piece] = []
-    for node in scanner.scan():
-        kind = node.kind
-        if kind == "text" or kind == "bracket":
-            _text(out, content, node.start, node.end, at)
-        elif kind == "soft":
-            out.append(_new(Piece, ("soft", at(node.start), at(node.end - 1) + 1, "", "", 0)))
-        elif isinstance(node, Delim):
-            start = node.start
-            for role, letter, markup, pair in node.before:
-                out.append(Piece(role, at(start), at(start + len(markup)), letter, markup, pair))
-                start += len(markup)
-            stop = node.end - node.right
-            _text(out, content, start, stop, at)
-            for role, letter, markup, pair in node.after:
-                out.append(Piece(role, at(stop), at(stop + len(markup)), letter, markup, pair))
-                stop += len(markup)
-        else:
-            out.append(
-                Piece(
-                    kind, at(node.start), at(node.end - 1) + 1, node.letter, node.markup, node.pair
-                )
-            )
+    add = out.append
+    for node in nodes:
+        if type(node) is Piece:
+            if node.kind == "bracket":  # a bracket that opened nothing: text
+                add(_new(Piece, ("text", node.start, node.end, "", "", 0)))
+            else:
+                add(node)
+            continue
+        assert isinstance(node, Delim)
+        start = node.start
+        for role, letter, tag, pair in node.before:
+            add(_new(Piece, (role, start, start + len(tag), letter, tag, pair)))
+            start += len(tag)
+        stop = node.end - node.right
+        if start < stop:
+            add(_new(Piece, ("text", start, stop, "", "", 0)))
+        for role, letter, tag, pair in node.after:
+            add(_new(Piece, (role, stop, stop + len(tag), letter, tag, pair)))
+            stop += len(tag)
     children = [
         Child(kind, at(start), at(end - 1) + 1, content[start:end].replace("\n", " "))
         for kind, start, end in scanner.children
         if end > start
     ]
-    return _pair_html(out, scanner.pairs), children
-
-
-def _text(out: list[Piece], content: str, start: int, end: int, at: Callable[[int], int]) -> None:
-    if start >= end:
-        return
-    if content.find("<", start, end) >= 0 and LOOKS_LIKE_TAG.search(content, start, end):
-        chunk = content[start:end]
-        last = start
-        for match in LOOKS_LIKE_TAG.finditer(chunk):
-            if match.start() > last - start:
-                out.append(Piece("text", at(last), at(start + match.start())))
-            out.append(
-                Piece(
-                    "empty", at(start + match.start()), at(start + match.end()), "x", match.group()
-                )
-            )
-            last = start + match.end()
-        if last < end:
-            out.append(Piece("text", at(last), at(end - 1) + 1))
-        return
-    out.append(_new(Piece, ("text", at(start), at(end - 1) + 1, "", "", 0)))  # Piece(...), fast
+    if scanner.html or scanner.lookalike:
+        out = _pair_html(out, scanner.pairs)
+    return out, children, content, at
 
 
 def _pair_html(out: list[Piece], pairs: int) -> list[Piece]:
