@@ -103,8 +103,8 @@ def format_name(document: str, globs: Mapping[str, Sequence[str]] | None = None)
 
 
 class Output:
-    """A localized document being written, with the units placed in it so far: what the
-    formats' ``align`` build their output in."""
+    """A localized document being written (its pieces), with the units placed in it so
+    far: what the formats' ``pieces`` build their output in."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -114,6 +114,3 @@ class Output:
     def write(self, chunk: str) -> None:
         self.parts.append(chunk)
         self.size += len(chunk)
-
-    def text(self) -> str:
-        return "".join(self.parts)

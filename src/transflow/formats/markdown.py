@@ -151,10 +151,9 @@ class MarkdownFormat(Format):
     def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
     ) -> tuple[list[str], list[Placed]]:
-        from transflow.formats.markdown_build import align
+        from transflow.formats.markdown_build import pieces
 
-        output, placed = align(text, units, translate, blocks_of(text))
-        return [output], placed
+        return pieces(text, units, translate, blocks_of(text))
 
 
 FORMAT = MarkdownFormat

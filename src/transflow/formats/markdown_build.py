@@ -140,14 +140,14 @@ def _wrapped(leaf: Leaf) -> bool:
     return leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
 
 
-def align(
+def pieces(
     text: str,
     units: Sequence[Unit],
     translate: Callable[[str], str | None],
     blocks: Blocks | None = None,
-) -> tuple[str, list[Placed]]:
-    """The localized document, and each unit's place in it (`blocks`: the text's, when
-    known)."""
+) -> tuple[list[str], list[Placed]]:
+    """The localized document as pieces of text to be written one after the other, and
+    each unit's place in it (`blocks`: the text's, when known)."""
     roots = _tree(units)
     regions = [leaf for leaf in (blocks or scan(text)).leaves if _wrapped(leaf)]
     out = Output()
@@ -178,7 +178,7 @@ def align(
         position = _copy(out, text, position, node, _render(node, translate, text))
         index += 1
     out.write(text[position:])
-    return "".join(out.parts), out.placed
+    return out.parts, out.placed
 
 
 def _copy(out: Output, text: str, position: int, node: _Node, done: _Done | None) -> int:
