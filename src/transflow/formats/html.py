@@ -2,8 +2,9 @@
 
 Units
 -----
-Python's ``html.parser`` reads the document (:mod:`transflow.formats.html_scan`), with
-the exact source offset of every construct. Every element that is not inline (``p``,
+The document is read as Python's ``html.parser`` reads it
+(:mod:`transflow.formats.html_tokens`, :mod:`transflow.formats.html_scan`), with the
+exact source offset of every construct. Every element that is not inline (``p``,
 ``li``, ``td``, ``h2``, ``div``, ``title``, ``option``...) is a block boundary; the text
 and inline markup between two boundaries is a *flow*, split into sentences (or kept
 whole with ``unit = "paragraph"``). A sentence boundary that would cut an inline element

@@ -1,6 +1,7 @@
-"""The HTML format's reading half: Python's ``html.parser`` gives every construct's exact
-source offset (``getpos()``); this module turns its events into *flows* (runs of text
-and inline markup between two block boundaries) and the attribute values people read.
+"""The HTML format's reading half: :mod:`transflow.formats.html_tokens` gives every
+construct's exact source offset, as Python's ``html.parser`` reads them; this module
+turns its events into *flows* (runs of text and inline markup between two block
+boundaries) and the attribute values people read.
 :mod:`transflow.formats.html` makes units of them and puts translations back.
 
 Nothing is re-serialised: every item is a span of the source.
@@ -11,8 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from html import unescape
-from html.parser import HTMLParser
 from typing import NamedTuple
+
+from transflow.formats import html_tokens as ht
 
 # inline elements: inside a flow, as tags; every other element is a block boundary
 INLINE = frozenset(
@@ -107,44 +109,10 @@ def start_tag_end(text: str, start: int) -> int:
     return end + 1 if end >= 0 else -1
 
 
-class _Events(HTMLParser):
-    """The parser's events as (offset, kind, tag, attrs, start tag text).
-
-    A construct's offset is where the parser stood when it reported it: ``updatepos``,
-    which the parser calls with the end of each construct it has read, records it (this
-    saves ``getpos()``'s line counting, the parser's own slowest part)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.base = 0  # offset of the parser's buffer in the document
-        self.at = 0
-        self.events: list[tuple[int, str, str, list[tuple[str, str | None]], str]] = []
-
-    def updatepos(self, i: int, j: int) -> int:
-        self.at = self.base + j
-        return j
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append((self.at, "s", tag, attrs, self.get_starttag_text() or ""))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append((self.at, "v", tag, attrs, self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.events.append((self.at, "/", tag, _NO_ATTRIBUTES, ""))
-
-    def handle_data(self, data: str) -> None:
-        self.events.append((self.at, "t", "", _NO_ATTRIBUTES, ""))
-
-    def handle_comment(self, data: str) -> None:
-        self.events.append((self.at, "c", "", _NO_ATTRIBUTES, ""))
-
-    handle_pi = unknown_decl = handle_comment
-
-    def handle_decl(self, decl: str) -> None:
-        self.events.append((self.at, "d", "", _NO_ATTRIBUTES, ""))
-
-
+# a start tag's attributes matter only when they may say translate="no" or class="notranslate"
+# or be read (html.parser lowercases names and decodes values: a reference could hide
+# one); <meta> and <input> are looked at whatever they hold
+_MAY_MATTER = re.compile(r"translate|alt|title|placeholder|aria-label|&", re.I)
 _NO_ATTRIBUTES: list[tuple[str, str | None]] = []
 
 
@@ -208,17 +176,7 @@ class Scan(NamedTuple):
 
 def scan(text: str) -> Scan:
     """The flows and the readable attributes of an HTML document or fragment."""
-    parser = _Events()
-    parser.feed(text)
-    parser.base = len(text) - len(parser.rawdata)  # what close() reads is the rest
-    fed, rest = len(parser.events), parser.rawdata
-    parser.close()
-    if rest.startswith("<") and len(parser.events) > fed:
-        # a construct left open at the end (``<!-- ...``): a browser reads the rest as
-        # one comment, html.parser as text
-        del parser.events[fed + 1 :]
-        parser.events[fed] = (parser.base, "c", "", _NO_ATTRIBUTES, "")
-    events = parser.events
+    events = ht.events(text)
     flows: list[Flow] = []
     attributes: list[Attribute] = []
     stack: list[tuple[str, int]] = []  # open block elements and their translatability
@@ -238,7 +196,8 @@ def scan(text: str) -> Scan:
     nexts = [event[0] for event in events]  # where each event ends: where the next starts
     nexts.append(size)
     del nexts[0]
-    for (at, kind, tag, attrs, starttag), following in zip(events, nexts, strict=True):
+    may_matter = _MAY_MATTER.search
+    for (at, kind, tag, end), following in zip(events, nexts, strict=True):
         if opaque is not None:
             name, begin, depth = opaque
             if kind == "s" and tag == name:
@@ -272,7 +231,13 @@ def scan(text: str) -> Scan:
         if kind == "d":
             flush()
             continue
-        end = at + len(starttag) if starttag else following
+        if end < 0:
+            end = following
+            attrs = _NO_ATTRIBUTES
+        elif tag in _WHATEVER_THEY_HOLD or may_matter(text, at + 2, end):
+            attrs = ht.attributes(text, at, end)[0]
+        else:
+            attrs = _NO_ATTRIBUTES
         if tag in INLINE:
             if flag != 2:
                 continue
@@ -315,6 +280,7 @@ def scan(text: str) -> Scan:
 
 
 _SIBLINGS = frozenset("li dt dd option tr td th".split())
+_WHATEVER_THEY_HOLD = frozenset(("meta", "input"))
 
 
 def decoded(raw: str) -> tuple[str, list[int] | None]:
