@@ -93,8 +93,10 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
     drafts.sort()
     units = []
     counts: dict[int, int] = {}
+    line, counted = 1, 0  # the line at offset `counted`
     for start, end, kind, msgid, tags in drafts:
-        line = found.line(start)
+        line += text.count("\n", counted, start)
+        counted = start
         counts[line] = number = counts.get(line, 0) + 1
         units.append(Unit(line, number, kind, msgid, start, end, tags))
     return tuple(units)

@@ -10,8 +10,8 @@ Nothing is re-serialised: every item is a span of the source.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from html import unescape
+from itertools import islice
 from typing import NamedTuple
 
 from transflow.formats import html_tokens as ht
@@ -168,70 +168,61 @@ def read_attributes(
 class Scan(NamedTuple):
     flows: list[Flow]
     attributes: list[Attribute]
-    lines: list[int]  # offsets where lines start
-
-    def line(self, offset: int) -> int:
-        return bisect_right(self.lines, offset)
 
 
 def scan(text: str) -> Scan:
     """The flows and the readable attributes of an HTML document or fragment."""
     events = ht.events(text)
+    size = len(text)
     flows: list[Flow] = []
     attributes: list[Attribute] = []
     stack: list[tuple[str, int]] = []  # open block elements and their translatability
-    items: list[Item] = []
+    items: list[Item] = []  # the flow being read (always empty where flag != 2)
     flag = 2
     opaque: tuple[str, int, int] | None = None  # (element, start, depth) being skipped inline
-    size = len(text)
-
-    def flush() -> None:
-        nonlocal items
-        if items and any(
-            item.kind == TEXT and _HAS_LETTER.search(text, item.start, item.end) for item in items
-        ):
-            flows.append(Flow(items, stack[-1][0] if stack else ""))
-        items = []
-
-    nexts = [event[0] for event in events]  # where each event ends: where the next starts
-    nexts.append(size)
-    del nexts[0]
     may_matter = _MAY_MATTER.search
-    for (at, kind, tag, end), following in zip(events, nexts, strict=True):
+    ends = [event[0] for event in events]  # each event ends where the next one starts
+    ends.append(size)
+    for (at, kind, tag, end), following in zip(events, islice(ends, 1, None), strict=True):
+        if flag != 2 and (kind in "tcd" or tag in INLINE):
+            continue  # (only block elements change anything there)
         if opaque is not None:
             name, begin, depth = opaque
-            if kind == "s" and tag == name:
-                opaque = (name, begin, depth + 1)
-                continue
-            if kind == "/" and tag == name:
-                if depth > 1:
+            if tag == name and kind != "v":
+                if kind == "s":
+                    opaque = (name, begin, depth + 1)
+                elif depth > 1:
                     opaque = (name, begin, depth - 1)
-                    continue
-                items.append(Item(SOLO, begin, following, name, following))
-                opaque = None
+                else:
+                    items.append(Item(SOLO, begin, following, name, following))
+                    opaque = None
                 continue
-            closes_block = kind == "/" and any(open_name == tag for open_name, _ in stack)
-            block_tag = kind in "sv/" and tag not in INLINE and name not in FOREIGN
-            ends = kind == "d" or closes_block or block_tag
-            if not ends:
+            # what ends it: a block element (in svg/math, only the end of one open), a doctype
+            if kind in "tc" or tag in INLINE:
+                continue
+            if (
+                kind != "d"
+                and name in FOREIGN
+                and (kind != "/" or all(open_name != tag for open_name, _ in stack))
+            ):
                 continue
             items.append(Item(SOLO, begin, at, name, at))
             opaque = None
         if kind == "t":
-            if flag == 2:
-                if items and items[-1].kind == TEXT and items[-1].end == at:
-                    items[-1] = Item(TEXT, items[-1].start, following, "")
-                elif items or _NON_SPACE.search(text, at, following):  # (a flow's start)
-                    items.append(Item(TEXT, at, following, ""))
+            if items and items[-1].kind == TEXT and items[-1].end == at:
+                items[-1] = Item(TEXT, items[-1].start, following, "")
+            elif items or _NON_SPACE.search(text, at, following):  # (a flow's start)
+                items.append(Item(TEXT, at, following, ""))
             continue
         if kind == "c":
-            if flag == 2:
-                items.append(Item(SOLO, at, following, ""))
+            items.append(Item(SOLO, at, following, ""))
             continue
         if kind == "d":
-            flush()
+            if items:
+                _flush(text, items, stack, flows)
+                items = []
             continue
-        if end < 0:
+        if end < 0:  # an end tag
             end = following
             attrs = _NO_ATTRIBUTES
         elif tag in _WHATEVER_THEY_HOLD or may_matter(text, at + 2, end):
@@ -239,8 +230,6 @@ def scan(text: str) -> Scan:
         else:
             attrs = _NO_ATTRIBUTES
         if tag in INLINE:
-            if flag != 2:
-                continue
             if kind == "/":
                 items.append(Item(CLOSE, at, following, tag))
                 continue
@@ -258,12 +247,17 @@ def scan(text: str) -> Scan:
             else:
                 items.append(Item(OPEN, at, end, tag))
             continue
-        flush()
+        if items:
+            _flush(text, items, stack, flows)
+            items = []
         if kind == "/":
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth][0] == tag:
-                    del stack[depth:]
-                    break
+            if stack and stack[-1][0] == tag:
+                stack.pop()
+            else:
+                for depth in range(len(stack) - 2, -1, -1):
+                    if stack[depth][0] == tag:
+                        del stack[depth:]
+                        break
         else:
             if stack and (stack[-1][0] == "p" or (stack[-1][0] == tag and tag in _SIBLINGS)):
                 stack.pop()
@@ -275,8 +269,16 @@ def scan(text: str) -> Scan:
         flag = stack[-1][1] if stack else 2
     if opaque is not None:
         items.append(Item(SOLO, opaque[1], size, opaque[0], size))
-    flush()
-    return Scan(flows, attributes, [0, *(m.end() for m in re.finditer("\n", text))])
+    _flush(text, items, stack, flows)
+    return Scan(flows, attributes)
+
+
+def _flush(text: str, items: list[Item], stack: list[tuple[str, int]], flows: list[Flow]) -> None:
+    """`items` made a flow (in `flows`) if they have text with a letter."""
+    for item in items:
+        if item.kind == TEXT and _HAS_LETTER.search(text, item.start, item.end):
+            flows.append(Flow(items, stack[-1][0] if stack else ""))
+            return
 
 
 _SIBLINGS = frozenset("li dt dd option tr td th".split())
