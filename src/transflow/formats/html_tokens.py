@@ -52,12 +52,12 @@ _START_TAG = re.compile(
 # a start tag whose attributes are separated by whitespace, with a quoted value or a
 # bare one without quotes, "=", "<", "`" or "/", followed by whitespace or ">"; an end tag
 _WS = r"[\t\n\r\f ]"
-_USUAL = re.compile(
+_NEXT = re.compile(  # (the last, empty alternative: any other construct)
     rf"<(?:([a-zA-Z][^\t\n\r\f />\x00]*)"
     rf"(?:{_WS}+[^\s/>\"'=<]+(?:{_WS}*={_WS}*"
     rf"(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+(?=[\t\n\r\f >])))?)*"
     rf"{_WS}*(/?)>"
-    r"|/\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>)"
+    r"|/\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>|)"
 )
 _END_TAG = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
 _COMMENT_END = re.compile(r"--\s*>")
@@ -189,65 +189,79 @@ def events(text: str) -> list[Event]:
     the text ends), but for an empty end tag ``</>``, which has no event."""
     out: list[Event] = []
     append = out.append
-    find = text.find
-    usual = _USUAL.match
     size = len(text)
-    raw = ""  # the raw text element open (script, style), whose end tag alone ends it
     i = 0
-    while i < size:
-        if raw:
-            m = _RAW_TEXT[raw].search(text, i)
-            if m is None:
-                break  # (html.parser reports nothing of an unclosed script)
+    while True:  # one search for the usual tags, from `i` to the first other construct
+        for m in _NEXT.finditer(text, i):
             j = m.start()
-        else:
-            j = find("<", i)
-            if j < 0:
+            if i < j:
                 append((i, "t", "", -1))
-                break
-        if i < j:
-            append((i, "t", "", -1))
-        i = j
-        m = None if raw else usual(text, i)
-        if m is not None:
-            name, slash, closing = m.group(1, 2, 3)
-            k = m.end()
-            if closing is not None:
-                append((i, "/", closing.lower(), -1))
+            last = m.lastindex
+            if last == 3:
+                append((j, "/", m[3].lower(), -1))
+                i = m.end()
+                continue
+            if last == 2:
+                tag = m[1].lower()
+                i = m.end()
+                if m[2]:
+                    append((j, "v", tag, i))
+                    continue
+                append((j, "s", tag, i))
+                if tag not in _RAW_TEXT:
+                    continue
+                i = _raw_text(text, i, tag, out)
             else:
-                tag = name.lower()
-                if slash:
-                    append((i, "v", tag, k))
-                else:
-                    append((i, "s", tag, k))
-                    if tag in _RAW_TEXT:
-                        raw = tag
-            i = k
-            continue
-        after = text[i + 1 : i + 2]
-        if after in _LETTERS:
-            k, raw = _start_tag(text, i, out)
-        elif after == "/":
-            k, ended = _end_tag(text, i, raw, out)
-            if ended:
-                raw = ""
-        elif after == "!":
-            if text.startswith("<!--", i):
-                m = _COMMENT_END.search(text, i + 4)
-                k = -1 if m is None else m.end()
-                if m is not None:
-                    append((i, "c", "", -1))
-            else:
-                k = _declaration(text, i, out)
-        elif after == "?":
-            k = _comment_to(text, i, ">", i + 2, out)
-        elif not after:  # a "<" that ends the text
-            k = -1
-        else:
-            append((i, "t", "", -1))
-            k = i + 1
-        if k < 0:  # left open: the rest is one comment
-            append((i, "c", "", -1))
+                i = _other(text, j, out)
             break
-        i = k
-    return out
+        else:
+            if i < size:
+                append((i, "t", "", -1))
+            return out
+        if i < 0:
+            return out
+
+
+def _raw_text(text: str, i: int, raw: str, out: list[Event]) -> int:
+    """The content of the raw text element `raw` (script, style) from `i`, to its end
+    tag: where that ends (-1: the text ends before; html.parser reports nothing then)."""
+    pattern = _RAW_TEXT[raw]
+    while True:
+        m = pattern.search(text, i)
+        if m is None:
+            return -1
+        if i < m.start():
+            out.append((i, "t", "", -1))
+        i, ended = _end_tag(text, m.start(), raw, out)
+        if ended:
+            return i
+
+
+def _other(text: str, i: int, out: list[Event]) -> int:
+    """The construct at `i` that is not a usual tag: where it ends (-1: it does not, and
+    the rest of the text is one comment)."""
+    after = text[i + 1 : i + 2]
+    if after in _LETTERS:
+        k, raw = _start_tag(text, i, out)
+        if raw:
+            return _raw_text(text, k, raw, out)
+    elif after == "/":
+        k = _end_tag(text, i, "", out)[0]
+    elif after == "!":
+        if text.startswith("<!--", i):
+            m = _COMMENT_END.search(text, i + 4)
+            k = -1 if m is None else m.end()
+            if m is not None:
+                out.append((i, "c", "", -1))
+        else:
+            k = _declaration(text, i, out)
+    elif after == "?":
+        k = _comment_to(text, i, ">", i + 2, out)
+    elif not after:  # a "<" that ends the text
+        k = -1
+    else:
+        out.append((i, "t", "", -1))
+        k = i + 1
+    if k < 0:  # left open: the rest is one comment
+        out.append((i, "c", "", -1))
+    return k
