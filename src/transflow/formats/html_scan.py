@@ -111,8 +111,9 @@ def start_tag_end(text: str, start: int) -> int:
 
 # a start tag's attributes matter only when they may say translate="no" or class="notranslate"
 # or be read (html.parser lowercases names and decodes values: a reference could hide
-# one); <meta> and <input> are looked at whatever they hold
-_MAY_MATTER = re.compile(r"translate|alt|title|placeholder|aria-label|&", re.I)
+# one); <meta> and <input> are looked at whatever they hold. ASCII case is enough: no
+# other character lowercases to these letters (the Kelvin sign's "k" is not in them)
+_MAY_MATTER = re.compile(r"translate|alt|title|placeholder|aria-label|&", re.I | re.A)
 _NO_ATTRIBUTES: list[tuple[str, str | None]] = []
 
 
@@ -181,6 +182,7 @@ def scan(text: str) -> Scan:
     flag = 2
     opaque: tuple[str, int, int] | None = None  # (element, start, depth) being skipped inline
     may_matter = _MAY_MATTER.search
+    new = tuple.__new__  # (an Item without NamedTuple's __new__, a Python function)
     ends = [event[0] for event in events]  # each event ends where the next one starts
     ends.append(size)
     for (at, kind, tag, end), following in zip(events, islice(ends, 1, None), strict=True):
@@ -194,7 +196,7 @@ def scan(text: str) -> Scan:
                 elif depth > 1:
                     opaque = (name, begin, depth - 1)
                 else:
-                    items.append(Item(SOLO, begin, following, name, following))
+                    items.append(new(Item, (SOLO, begin, following, name, following)))
                     opaque = None
                 continue
             # what ends it: a block element (in svg/math, only the end of one open), a doctype
@@ -206,16 +208,16 @@ def scan(text: str) -> Scan:
                 and (kind != "/" or all(open_name != tag for open_name, _ in stack))
             ):
                 continue
-            items.append(Item(SOLO, begin, at, name, at))
+            items.append(new(Item, (SOLO, begin, at, name, at)))
             opaque = None
         if kind == "t":
             if items and items[-1].kind == TEXT and items[-1].end == at:
-                items[-1] = Item(TEXT, items[-1].start, following, "")
+                items[-1] = new(Item, (TEXT, items[-1].start, following, "", -1))
             elif items or _NON_SPACE.search(text, at, following):  # (a flow's start)
-                items.append(Item(TEXT, at, following, ""))
+                items.append(new(Item, (TEXT, at, following, "", -1)))
             continue
         if kind == "c":
-            items.append(Item(SOLO, at, following, ""))
+            items.append(new(Item, (SOLO, at, following, "", -1)))
             continue
         if kind == "d":
             if items:
@@ -231,21 +233,21 @@ def scan(text: str) -> Scan:
             attrs = _NO_ATTRIBUTES
         if tag in INLINE:
             if kind == "/":
-                items.append(Item(CLOSE, at, following, tag))
+                items.append(new(Item, (CLOSE, at, following, tag, -1)))
                 continue
             own = _flag(flag, tag, attrs) if attrs else flag
             if tag in OPAQUE or own != 2:
                 if kind == "v" or tag in VOID:
-                    items.append(Item(SOLO, at, end, tag, end))
+                    items.append(new(Item, (SOLO, at, end, tag, end)))
                 else:
                     opaque = (tag, at, 1)
                 continue
             if attrs:
                 attributes += read_attributes(text, at, end, tag, attrs)
             if kind == "v" or tag in VOID:
-                items.append(Item(SOLO, at, end, tag))
+                items.append(new(Item, (SOLO, at, end, tag, -1)))
             else:
-                items.append(Item(OPEN, at, end, tag))
+                items.append(new(Item, (OPEN, at, end, tag, -1)))
             continue
         if items:
             _flush(text, items, stack, flows)
@@ -268,7 +270,7 @@ def scan(text: str) -> Scan:
                 stack.append((tag, own))
         flag = stack[-1][1] if stack else 2
     if opaque is not None:
-        items.append(Item(SOLO, opaque[1], size, opaque[0], size))
+        items.append(new(Item, (SOLO, opaque[1], size, opaque[0], size)))
     _flush(text, items, stack, flows)
     return Scan(flows, attributes)
 
