@@ -3,6 +3,7 @@ builds (what a browser renders), and html.parser's own report of a document."""
 
 from __future__ import annotations
 
+import html.parser
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -87,10 +88,22 @@ class _Reference(HTMLParser):
         self._add("d")
 
 
+# html.parser as html_tokens follows it (Python 3.11-3.13.0): later versions changed how it
+# reads comments and raw text, and are not compared with
+FOLLOWED = (
+    html.parser.tagfind_tolerant.pattern == html_tokens.TAG_NAME.pattern
+    and html.parser.attrfind_tolerant.pattern == html_tokens.ATTRIBUTE.pattern
+    and html.parser.commentclose.pattern == r"--\s*>"
+    and html.parser.endtagfind.pattern == r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"
+)
+
+
 def assert_events_as_html_parser_reports_them(text: str) -> None:
     """The scanner's tokenizer reports every construct where html.parser's getpos() puts
     it, of the same kind, tag and attributes; but a construct left open at the end, which
     with the rest is one comment (html.parser's ``close()`` reads it as text)."""
+    if not FOLLOWED:
+        return
     reference = _Reference(text)
     try:
         reference.feed(text)
