@@ -14,7 +14,10 @@ many as make the size (one project of that many documents; one folder for the pe
 Each measure is a real process (``transflow extract``/``build``; ``html2po``,
 ``po2html``), timed in CPU seconds (user + system, of the process and its children), the
 commands run in turns, run by run, so that a drift in the shared machine's speed affects
-them alike; the table shows the medians. transflow builds from pseudo-translated drafts
+them alike; the table shows the medians. transflow's modules are byte-compiled first, as
+pip compiles an installed package (and the peers' were): an editable install would
+otherwise compile every module in every run where PYTHONDONTWRITEBYTECODE is set (as
+bench/benchmark.py does). transflow builds from pseudo-translated drafts
 (every unit translated, its tags put back); po2html from a catalog whose every msgstr is
 its msgid (it rewrites every unit either way).
 """
@@ -84,6 +87,18 @@ def cpu_seconds(cmd: Cmd, cwd: Path) -> float:
     run(cmd, cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def compile_bytecode(python: Path) -> str:
+    """Byte-compile the transflow package `python` imports; its folder."""
+    where = subprocess.run(
+        [str(python), "-c", "import os, transflow; print(os.path.dirname(transflow.__file__))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run([str(python), "-m", "compileall", "-q", where], check=True)
+    return where
 
 
 def fill_identity(po_file: Path) -> None:
@@ -172,7 +187,9 @@ def report(rows: dict[float, dict[str, Measure]], repeat: int) -> str:
         "",
         f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; tree {tree_state()}. Medians of"
         f" {repeat} runs, CPU seconds (user + system) of the whole process. Input: the HTML"
-        f" pages of {', '.join(PACKAGES)} (Debian), whole, as many as make the size.",
+        f" pages of {', '.join(PACKAGES)} (Debian), whole, as many as make the size;"
+        " transflow's modules byte-compiled first, as pip compiles an installed package"
+        " (and the peers' were).",
         "",
     ]
     lines += [f"- {k}: {v}" for k, v in machine("translate-toolkit").items()]
@@ -217,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not (bin_dir / tool).is_file():
                 raise BenchError(f"{bin_dir / tool} is missing: pip install -e '.[test]'")
         pages = corpus_pages()
+        log(f"byte-compiled {compile_bytecode(Path(sys.executable))}")
         rows: dict[float, dict[str, Measure]] = {}
         with tempfile.TemporaryDirectory(prefix="transflow-html-bench-") as tmp:
             for size in sizes:

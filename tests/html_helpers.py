@@ -3,6 +3,7 @@ builds (what a browser renders), and html.parser's own report of a document."""
 
 from __future__ import annotations
 
+import html.parser
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -10,7 +11,7 @@ import html5lib
 
 from transflow.config import SegmentationConfig
 from transflow.engines.pseudo import pseudo
-from transflow.formats import html_scan
+from transflow.formats import html_tokens
 from transflow.formats.html import align, segment
 from transflow.model import Unit
 
@@ -87,15 +88,32 @@ class _Reference(HTMLParser):
         self._add("d")
 
 
+# html.parser as html_tokens follows it (Python 3.11-3.13.0): later versions changed how it
+# reads comments and raw text, and are not compared with
+FOLLOWED = (
+    html.parser.tagfind_tolerant.pattern == html_tokens.TAG_NAME.pattern
+    and html.parser.attrfind_tolerant.pattern == html_tokens.ATTRIBUTE.pattern
+    and html.parser.commentclose.pattern == r"--\s*>"
+    and html.parser.endtagfind.pattern == r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"
+)
+
+
 def assert_events_as_html_parser_reports_them(text: str) -> None:
-    """The scanner's parser (offsets kept by updatepos, not counted by getpos) reports
-    every construct where html.parser's getpos() puts it."""
+    """The scanner's tokenizer reports every construct where html.parser's getpos() puts
+    it, of the same kind, tag and attributes; but a construct left open at the end, which
+    with the rest is one comment (html.parser's ``close()`` reads it as text)."""
+    if not FOLLOWED:
+        return
     reference = _Reference(text)
-    reference.feed(text)
-    reference.close()
-    fast = html_scan._Events()
-    fast.feed(text)
-    fast.base = len(text) - len(fast.rawdata)
-    fast.close()
-    assert [e[:3] for e in fast.events] == [e[:3] for e in reference.events]
-    assert [e[3] or [] for e in fast.events] == [e[3] or [] for e in reference.events]
+    try:
+        reference.feed(text)
+        fed, rest = len(reference.events), reference.rawdata
+        reference.close()
+    except AssertionError:  # html.parser's on <![foo[: the tokenizer reads a comment
+        return
+    if rest.startswith("<") and len(reference.events) > fed:
+        reference.events[fed:] = [(len(text) - len(rest), "c", "", None)]
+    fast = html_tokens.events(text)
+    assert [e[:3] for e in fast] == [e[:3] for e in reference.events]
+    found = [html_tokens.attributes(text, at, end)[0] if end >= 0 else [] for at, _, _, end in fast]
+    assert found == [e[3] or [] for e in reference.events]

@@ -2,8 +2,9 @@
 
 Units
 -----
-Python's ``html.parser`` reads the document (:mod:`transflow.formats.html_scan`), with
-the exact source offset of every construct. Every element that is not inline (``p``,
+The document is read as Python's ``html.parser`` reads it
+(:mod:`transflow.formats.html_tokens`, :mod:`transflow.formats.html_scan`), with the
+exact source offset of every construct. Every element that is not inline (``p``,
 ``li``, ``td``, ``h2``, ``div``, ``title``, ``option``...) is a block boundary; the text
 and inline markup between two boundaries is a *flow*, split into sentences (or kept
 whole with ``unit = "paragraph"``). A sentence boundary that would cut an inline element
@@ -60,11 +61,22 @@ if TYPE_CHECKING:
     from transflow.config import SegmentationConfig
 
 _FOLD = re.compile(r"[ \t\n\r\f]+")
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_QUOTED_ESCAPES = {
-    '"': str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;"}),
-    "'": str.maketrans({"&": "&amp;", "'": "&#39;", "<": "&lt;", ">": "&gt;"}),
-}
+_QUOTE_ESCAPES = {'"': "&quot;", "'": "&#39;"}
+
+
+def _escaped(text: str, quote: str = "") -> str:
+    """`text` with ``&``, ``<``, ``>`` (and `quote`) written as character references."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if quote and quote in text:
+        text = text.replace(quote, _QUOTE_ESCAPES[quote])
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
 _START_TAG = re.compile(r"<[a-zA-Z]")
 _UNQUOTED_OK = re.compile(r"[^\s\"'=<>`&]+")
 ATTRIBUTE_KINDS = frozenset(
@@ -92,8 +104,10 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
     drafts.sort()
     units = []
     counts: dict[int, int] = {}
+    line, counted = 1, 0  # the line at offset `counted`
     for start, end, kind, msgid, tags in drafts:
-        line = found.line(start)
+        line += text.count("\n", counted, start)
+        counted = start
         counts[line] = number = counts.get(line, 0) + 1
         units.append(Unit(line, number, kind, msgid, start, end, tags))
     return tuple(units)
@@ -104,6 +118,8 @@ def _target(unit: Unit, translate: Translate) -> tuple[str | None, bool]:
     target = translate(unit.text)
     if not target or target == unit.text:
         return None, False
+    if not unit.tags and "<" not in target and "<" not in unit.text:
+        return target, False  # (no tags on either side)
     if markup.problems(unit.text, target) or any(
         tag.number > len(unit.tags) for tag in markup.tags(target)
     ):
@@ -128,11 +144,11 @@ class _Writer:
         else:
             quote = text[unit.start - 1] if unit.start and text[unit.start - 1] in "'\"" else ""
             if quote:
-                written = target.translate(_QUOTED_ESCAPES[quote])
+                written = _escaped(target, quote)
             elif _UNQUOTED_OK.fullmatch(target):
                 written = target
             else:
-                written = '"' + target.translate(_QUOTED_ESCAPES['"']) + '"'
+                written = '"' + _escaped(target, '"') + '"'
             self.translated = True
         self.placed.append(Placed(unit, written, at, at + len(written), target is not None, broken))
         return written
@@ -175,9 +191,11 @@ class _Writer:
                 target = target.replace("\r\n", "\n").replace("\n", self.newline)
         elif self.text.find("\n", unit.start, unit.end) >= 0:
             target = _wrapped(self.text, unit, target, self.newline)
+        if "<" not in target:
+            return _escaped(target)
         parts, position = [], 0
         for tag in markup.tags(target):
-            parts.append(target[position : tag.start].translate(_TEXT_ESCAPES))
+            parts.append(_escaped(target[position : tag.start]))
             at += len(parts[-1])
             opening, closing = unit.tags[tag.number - 1]
             if tag.role == "close":
@@ -189,7 +207,7 @@ class _Writer:
                 parts.append(opening)
             at += len(parts[-1])
             position = tag.end
-        parts.append(target[position:].translate(_TEXT_ESCAPES))
+        parts.append(_escaped(target[position:]))
         return "".join(parts)
 
 
@@ -204,8 +222,9 @@ def _wrapped(text: str, unit: Unit, target: str, newline: str) -> str:
     indent = second[: len(second) - len(second.lstrip(" \t"))]
     out: list[str] = []
     column = unit.start - first
+    tagged = "<" in target
     for word in target.split(" "):
-        size = len(markup.plain(word))
+        size = len(markup.plain(word)) if tagged else len(word)
         if out and word and column + 1 + size > width:
             out.append(newline + indent)
             column = len(indent)

@@ -1,6 +1,7 @@
-"""The HTML format's reading half: Python's ``html.parser`` gives every construct's exact
-source offset (``getpos()``); this module turns its events into *flows* (runs of text
-and inline markup between two block boundaries) and the attribute values people read.
+"""The HTML format's reading half: :mod:`transflow.formats.html_tokens` gives every
+construct's exact source offset, as Python's ``html.parser`` reads them; this module
+turns its events into *flows* (runs of text and inline markup between two block
+boundaries) and the attribute values people read.
 :mod:`transflow.formats.html` makes units of them and puts translations back.
 
 Nothing is re-serialised: every item is a span of the source.
@@ -9,10 +10,11 @@ Nothing is re-serialised: every item is a span of the source.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from html import unescape
-from html.parser import HTMLParser
+from itertools import islice
 from typing import NamedTuple
+
+from transflow.formats import html_tokens as ht
 
 # inline elements: inside a flow, as tags; every other element is a block boundary
 INLINE = frozenset(
@@ -107,44 +109,11 @@ def start_tag_end(text: str, start: int) -> int:
     return end + 1 if end >= 0 else -1
 
 
-class _Events(HTMLParser):
-    """The parser's events as (offset, kind, tag, attrs, start tag text).
-
-    A construct's offset is where the parser stood when it reported it: ``updatepos``,
-    which the parser calls with the end of each construct it has read, records it (this
-    saves ``getpos()``'s line counting, the parser's own slowest part)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.base = 0  # offset of the parser's buffer in the document
-        self.at = 0
-        self.events: list[tuple[int, str, str, list[tuple[str, str | None]], str]] = []
-
-    def updatepos(self, i: int, j: int) -> int:
-        self.at = self.base + j
-        return j
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append((self.at, "s", tag, attrs, self.get_starttag_text() or ""))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append((self.at, "v", tag, attrs, self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.events.append((self.at, "/", tag, _NO_ATTRIBUTES, ""))
-
-    def handle_data(self, data: str) -> None:
-        self.events.append((self.at, "t", "", _NO_ATTRIBUTES, ""))
-
-    def handle_comment(self, data: str) -> None:
-        self.events.append((self.at, "c", "", _NO_ATTRIBUTES, ""))
-
-    handle_pi = unknown_decl = handle_comment
-
-    def handle_decl(self, decl: str) -> None:
-        self.events.append((self.at, "d", "", _NO_ATTRIBUTES, ""))
-
-
+# a start tag's attributes matter only when they may say translate="no" or class="notranslate"
+# or be read (html.parser lowercases names and decodes values: a reference could hide
+# one); <meta> and <input> are looked at whatever they hold. ASCII case is enough: no
+# other character lowercases to these letters (the Kelvin sign's "k" is not in them)
+_MAY_MATTER = re.compile(r"translate|alt|title|placeholder|aria-label|&", re.I | re.A)
 _NO_ATTRIBUTES: list[tuple[str, str | None]] = []
 
 
@@ -200,105 +169,97 @@ def read_attributes(
 class Scan(NamedTuple):
     flows: list[Flow]
     attributes: list[Attribute]
-    lines: list[int]  # offsets where lines start
-
-    def line(self, offset: int) -> int:
-        return bisect_right(self.lines, offset)
 
 
 def scan(text: str) -> Scan:
     """The flows and the readable attributes of an HTML document or fragment."""
-    parser = _Events()
-    parser.feed(text)
-    parser.base = len(text) - len(parser.rawdata)  # what close() reads is the rest
-    fed, rest = len(parser.events), parser.rawdata
-    parser.close()
-    if rest.startswith("<") and len(parser.events) > fed:
-        # a construct left open at the end (``<!-- ...``): a browser reads the rest as
-        # one comment, html.parser as text
-        del parser.events[fed + 1 :]
-        parser.events[fed] = (parser.base, "c", "", _NO_ATTRIBUTES, "")
-    events = parser.events
+    events = ht.events(text)
+    size = len(text)
     flows: list[Flow] = []
     attributes: list[Attribute] = []
     stack: list[tuple[str, int]] = []  # open block elements and their translatability
-    items: list[Item] = []
+    items: list[Item] = []  # the flow being read (always empty where flag != 2)
     flag = 2
     opaque: tuple[str, int, int] | None = None  # (element, start, depth) being skipped inline
-    size = len(text)
-
-    def flush() -> None:
-        nonlocal items
-        if items and any(
-            item.kind == TEXT and _HAS_LETTER.search(text, item.start, item.end) for item in items
-        ):
-            flows.append(Flow(items, stack[-1][0] if stack else ""))
-        items = []
-
-    nexts = [event[0] for event in events]  # where each event ends: where the next starts
-    nexts.append(size)
-    del nexts[0]
-    for (at, kind, tag, attrs, starttag), following in zip(events, nexts, strict=True):
+    may_matter = _MAY_MATTER.search
+    new = tuple.__new__  # (an Item without NamedTuple's __new__, a Python function)
+    ends = [event[0] for event in events]  # each event ends where the next one starts
+    ends.append(size)
+    for (at, kind, tag, end), following in zip(events, islice(ends, 1, None), strict=True):
+        if flag != 2 and (kind in "tcd" or tag in INLINE):
+            continue  # (only block elements change anything there)
         if opaque is not None:
             name, begin, depth = opaque
-            if kind == "s" and tag == name:
-                opaque = (name, begin, depth + 1)
-                continue
-            if kind == "/" and tag == name:
-                if depth > 1:
+            if tag == name and kind != "v":
+                if kind == "s":
+                    opaque = (name, begin, depth + 1)
+                elif depth > 1:
                     opaque = (name, begin, depth - 1)
-                    continue
-                items.append(Item(SOLO, begin, following, name, following))
-                opaque = None
+                else:
+                    items.append(new(Item, (SOLO, begin, following, name, following)))
+                    opaque = None
                 continue
-            closes_block = kind == "/" and any(open_name == tag for open_name, _ in stack)
-            block_tag = kind in "sv/" and tag not in INLINE and name not in FOREIGN
-            ends = kind == "d" or closes_block or block_tag
-            if not ends:
+            # what ends it: a block element (in svg/math, only the end of one open), a doctype
+            if kind in "tc" or tag in INLINE:
                 continue
-            items.append(Item(SOLO, begin, at, name, at))
+            if (
+                kind != "d"
+                and name in FOREIGN
+                and (kind != "/" or all(open_name != tag for open_name, _ in stack))
+            ):
+                continue
+            items.append(new(Item, (SOLO, begin, at, name, at)))
             opaque = None
         if kind == "t":
-            if flag == 2:
-                if items and items[-1].kind == TEXT and items[-1].end == at:
-                    items[-1] = Item(TEXT, items[-1].start, following, "")
-                elif items or _NON_SPACE.search(text, at, following):  # (a flow's start)
-                    items.append(Item(TEXT, at, following, ""))
+            if items and items[-1].kind == TEXT and items[-1].end == at:
+                items[-1] = new(Item, (TEXT, items[-1].start, following, "", -1))
+            elif items or _NON_SPACE.search(text, at, following):  # (a flow's start)
+                items.append(new(Item, (TEXT, at, following, "", -1)))
             continue
         if kind == "c":
-            if flag == 2:
-                items.append(Item(SOLO, at, following, ""))
+            items.append(new(Item, (SOLO, at, following, "", -1)))
             continue
         if kind == "d":
-            flush()
+            if items:
+                _flush(text, items, stack, flows)
+                items = []
             continue
-        end = at + len(starttag) if starttag else following
+        if end < 0:  # an end tag
+            end = following
+            attrs = _NO_ATTRIBUTES
+        elif tag in _WHATEVER_THEY_HOLD or may_matter(text, at + 2, end):
+            attrs = ht.attributes(text, at, end)[0]
+        else:
+            attrs = _NO_ATTRIBUTES
         if tag in INLINE:
-            if flag != 2:
-                continue
             if kind == "/":
-                items.append(Item(CLOSE, at, following, tag))
+                items.append(new(Item, (CLOSE, at, following, tag, -1)))
                 continue
             own = _flag(flag, tag, attrs) if attrs else flag
             if tag in OPAQUE or own != 2:
                 if kind == "v" or tag in VOID:
-                    items.append(Item(SOLO, at, end, tag, end))
+                    items.append(new(Item, (SOLO, at, end, tag, end)))
                 else:
                     opaque = (tag, at, 1)
                 continue
             if attrs:
                 attributes += read_attributes(text, at, end, tag, attrs)
             if kind == "v" or tag in VOID:
-                items.append(Item(SOLO, at, end, tag))
+                items.append(new(Item, (SOLO, at, end, tag, -1)))
             else:
-                items.append(Item(OPEN, at, end, tag))
+                items.append(new(Item, (OPEN, at, end, tag, -1)))
             continue
-        flush()
+        if items:
+            _flush(text, items, stack, flows)
+            items = []
         if kind == "/":
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth][0] == tag:
-                    del stack[depth:]
-                    break
+            if stack and stack[-1][0] == tag:
+                stack.pop()
+            else:
+                for depth in range(len(stack) - 2, -1, -1):
+                    if stack[depth][0] == tag:
+                        del stack[depth:]
+                        break
         else:
             if stack and (stack[-1][0] == "p" or (stack[-1][0] == tag and tag in _SIBLINGS)):
                 stack.pop()
@@ -309,12 +270,21 @@ def scan(text: str) -> Scan:
                 stack.append((tag, own))
         flag = stack[-1][1] if stack else 2
     if opaque is not None:
-        items.append(Item(SOLO, opaque[1], size, opaque[0], size))
-    flush()
-    return Scan(flows, attributes, [0, *(m.end() for m in re.finditer("\n", text))])
+        items.append(new(Item, (SOLO, opaque[1], size, opaque[0], size)))
+    _flush(text, items, stack, flows)
+    return Scan(flows, attributes)
+
+
+def _flush(text: str, items: list[Item], stack: list[tuple[str, int]], flows: list[Flow]) -> None:
+    """`items` made a flow (in `flows`) if they have text with a letter."""
+    for item in items:
+        if item.kind == TEXT and _HAS_LETTER.search(text, item.start, item.end):
+            flows.append(Flow(items, stack[-1][0] if stack else ""))
+            return
 
 
 _SIBLINGS = frozenset("li dt dd option tr td th".split())
+_WHATEVER_THEY_HOLD = frozenset(("meta", "input"))
 
 
 def decoded(raw: str) -> tuple[str, list[int] | None]:
