@@ -40,7 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import DOCS_FILE, REPO, BenchError, log, machine, other_sections, removing, tree_state
+from common import (
+    DOCS_FILE,
+    REPO,
+    BenchError,
+    compile_bytecode,
+    log,
+    machine,
+    other_sections,
+    removing,
+    tree_state,
+)
 
 ARTICLE = REPO / "source" / "azerbaijan-pak-support.txt"
 BENCH_VENV = REPO / ".venv-bench"
@@ -124,25 +134,6 @@ def ensure_tools(tools: Tools, install: bool) -> Tools:
         log("$ " + shlex.join(cmd))
         subprocess.run(cmd, check=True)
     return find_tools(tools.transflow)
-
-
-def compile_bytecode(tools: Tools) -> str:
-    """Byte-compile transflow's modules, as pip does when it installs a package: an editable
-    install has none until a first run writes them, and none ever where
-    PYTHONDONTWRITEBYTECODE is set (this workplace sets it), so every timed run would
-    compile every module again. The peers were installed by pip (or apt), compiled."""
-    where = subprocess.run(
-        [
-            str(tools.python),
-            "-c",
-            "import os, transflow; print(os.path.dirname(transflow.__file__))",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    subprocess.run([str(tools.python), "-m", "compileall", "-q", where], check=True)
-    return where
 
 
 def _first_line(cmd: Cmd) -> str:
@@ -1104,7 +1095,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = {**machine(), "transflow tree": tree_state()}
     try:
         tools = ensure_tools(find_tools(args.transflow), args.install)
-        log(f"byte-compiled {compile_bytecode(tools)}")
+        log(f"byte-compiled {compile_bytecode(tools.python)}")
         work = Path(tempfile.mkdtemp(prefix="transflow-bench-"))
         log(f"working in {work}")
         try:

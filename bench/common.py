@@ -26,6 +26,23 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def compile_bytecode(python: Path, env: dict[str, str] | None = None) -> str:
+    """Byte-compile the transflow package that `python` imports (with `env`), as pip does
+    when it installs a package; its folder. An editable install has no bytecode until a
+    first run writes it, and none ever where PYTHONDONTWRITEBYTECODE is set (this
+    workplace sets it), so every timed run would compile every module again; the peers
+    were installed by pip (or apt), compiled."""
+    where = subprocess.run(
+        [str(python), "-c", "import os, transflow; print(os.path.dirname(transflow.__file__))"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.strip()
+    subprocess.run([str(python), "-m", "compileall", "-q", where], check=True)
+    return where
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

@@ -36,7 +36,16 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from common import DOCS_FILE, BenchError, log, machine, removing, tree_state, write_section
+from common import (
+    DOCS_FILE,
+    BenchError,
+    compile_bytecode,
+    log,
+    machine,
+    removing,
+    tree_state,
+    write_section,
+)
 
 HEADING = "## HTML"
 PACKAGES = ("python-bs4-doc", "copyq-doc", "libjs-bootstrap5-doc")
@@ -87,18 +96,6 @@ def cpu_seconds(cmd: Cmd, cwd: Path) -> float:
     run(cmd, cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def compile_bytecode(python: Path) -> str:
-    """Byte-compile the transflow package `python` imports; its folder."""
-    where = subprocess.run(
-        [str(python), "-c", "import os, transflow; print(os.path.dirname(transflow.__file__))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    subprocess.run([str(python), "-m", "compileall", "-q", where], check=True)
-    return where
 
 
 def fill_identity(po_file: Path) -> None:

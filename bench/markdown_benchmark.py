@@ -21,6 +21,10 @@ system, its children included: ``getrusage(RUSAGE_CHILDREN)``), once:
   ``po2md``), po4a (``po4a-updatepo``/``po4a-translate -f text -o markdown``): extract
   to a template, then build from it with every msgstr equal to its msgid.
 
+transflow's modules are byte-compiled first, as pip compiles an installed package (and the
+peers' were); an editable install would otherwise compile every module in every run where
+PYTHONDONTWRITEBYTECODE is set.
+
 A tool that takes longer than --timeout seconds is stopped; its cell says so.
 """
 
@@ -37,7 +41,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from common import DOCS_FILE, REPO, BenchError, log, machine, tree_state, write_section
+from common import (
+    DOCS_FILE,
+    REPO,
+    BenchError,
+    compile_bytecode,
+    log,
+    machine,
+    tree_state,
+    write_section,
+)
 
 CORPUS = REPO / ".external" / "markdown-corpus"
 HEADING = "## Markdown"
@@ -203,6 +216,8 @@ def main() -> int:
     if missing:
         log(f"not installed, left out: {', '.join(missing)}")
     facts = machine("markdown-it-py", "mdpo", "translate-toolkit")
+    this_tree = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    log(f"byte-compiled {compile_bytecode(PYTHON, this_tree)}")
     results: dict[str, dict[float, tuple[float | None, float | None]]] = {n: {} for n in tools}
     for size in args.sizes:
         text = document(size, args.corpus)
