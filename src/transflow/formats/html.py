@@ -251,6 +251,14 @@ def align(
     text: str, units: Sequence[Unit], translate: Translate, language: str
 ) -> tuple[str, list[Placed]]:
     """The localized document, and each unit's place in it."""
+    parts, placed = pieces(text, units, translate, language)
+    return "".join(parts), placed
+
+
+def pieces(
+    text: str, units: Sequence[Unit], translate: Translate, language: str
+) -> tuple[list[str], list[Placed]]:
+    """:func:`align`'s document as pieces of text, to be written one after the other."""
     ordered = sorted(units, key=lambda u: u.start)
     writer = _Writer(text, translate, "\r\n" if "\r\n" in text else "\n")
     parts: list[str] = []
@@ -276,7 +284,7 @@ def align(
         if delta or head != parts[0]:
             parts[0] = head
             placed = [p._replace(start=p.start + delta, end=p.end + delta) for p in placed]
-    return "".join(parts), placed
+    return parts, placed
 
 
 def _with_language(head: str, language: str) -> tuple[str, int]:
@@ -325,8 +333,7 @@ class HtmlFormat(Format):
     def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
     ) -> tuple[list[str], list[Placed]]:
-        output, placed = align(text, units, translate, language)
-        return [output], placed
+        return pieces(text, units, translate, language)
 
 
 FORMAT = HtmlFormat
