@@ -159,7 +159,7 @@ def test_init_writes_a_project_file(tmp_path: Path) -> None:
     again = cli(tmp_path, "init", "--lang", "az")
     assert again.exit_code == 1 and "already exists" in again.stderr
     bad = cli(tmp_path, "init", "--force", "--lang", "not a code")
-    assert bad.exit_code == 1 and "'not a code' is not a language code" in bad.stderr
+    assert bad.exit_code == 2 and "'not a code' is not a language code" in bad.stderr
 
 
 def test_help_and_version_from_a_real_process() -> None:
