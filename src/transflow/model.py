@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 MACHINE_DRAFT = "machine translation: "
 MEMORY_DRAFT = "translation memory: "
 
+_DRAFTS = (MACHINE_DRAFT, MEMORY_DRAFT)  # a comment that starts so states a provenance
+
 # Severities of QA findings, worst first.
 SEVERITIES = ("error", "warning", "info")
 
@@ -97,7 +99,7 @@ class Entry(NamedTuple):
     @property
     def draft(self) -> bool:
         """A draft transflow made (machine or memory) that no person has accepted yet."""
-        return self.fuzzy and any(Provenance.read(c) is not None for c in self.translator_comments)
+        return self.fuzzy and any(c.startswith(_DRAFTS) for c in self.translator_comments)
 
     @property
     def key(self) -> str | tuple[str, str]:
