@@ -136,8 +136,9 @@ def _load(path: Path, key: bytes, text: str) -> tuple[Unit, ...] | None:
         data = path.read_bytes()
     except OSError:
         return None
-    head, _, body = data.partition(b"\n")
-    if head != key + hashlib.sha256(body).hexdigest().encode("ascii"):
+    line = data.find(b"\n") + 1
+    body = memoryview(data)[line:]  # the file's parts are read where they are, not copied
+    if data[: line - 1] != key + hashlib.sha256(body).hexdigest().encode("ascii"):
         return None
     counts, numbers = array("i"), array("i")
     try:
@@ -145,7 +146,7 @@ def _load(path: Path, key: bytes, text: str) -> tuple[Unit, ...] | None:
         count, kind_count = counts
         cut = (2 + _COLUMNS * count) * counts.itemsize
         numbers.frombytes(body[2 * counts.itemsize : cut])
-        strings = body[cut:].decode("utf-8").split("\0")
+        strings = str(body[cut:], "utf-8").split("\0")
         return _units(numbers, kind_count, strings, text)
     except (ValueError, IndexError, UnicodeDecodeError, StopIteration, RuntimeError):
         # (RuntimeError: a StopIteration inside the generator of a unit's tags)
