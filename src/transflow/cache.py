@@ -163,9 +163,13 @@ def _units(
     found = []
     new = tuple.__new__  # a Unit made without its Python-level __new__: hot
     columns = [iter(numbers)] * _COLUMNS
+    shared = -1  # the block number of the unit before: one int for all units of a block
     for block, number, code, start, end, own, tags in zip(*columns, strict=True):
         if not (0 <= start <= end <= size and 0 <= code < kind_count and tags >= 0):
             return None
+        if block == shared:
+            block = shared
+        shared = block
         unit_text = next(rest) if own else text[start:end]
         markup = tuple((next(rest), next(rest)) for _ in range(tags)) if tags else ()
         found.append(new(Unit, (block, number, kinds[code], unit_text, start, end, markup)))
