@@ -114,57 +114,52 @@ def _msgen(template: Path, catalog: Path) -> None:
     entries.save(str(catalog))
 
 
-def mdpo(folder: Path, text: str, timeout: float) -> tuple[float | None, float | None]:
-    root = folder / "mdpo"
+def _peer(
+    folder: Path, text: str, timeout: float, extract: Sequence[str], build: Sequence[str]
+) -> tuple[float | None, float | None]:
+    """A peer's `extract` (doc.md -> doc.pot) and, after every msgstr := msgid, its `build`
+    (doc.po -> out.md), run in a folder of its own holding the document."""
+    root = folder / "peer"
     root.mkdir()
     (root / "doc.md").write_text(text, encoding="utf-8")
-    bin_dir = PYTHON.parent
-    extract = cpu(
-        [str(bin_dir / "md2po"), "doc.md", "-q", "-s", "-p", "doc.pot", "-w", "inf"], root, timeout
-    )
-    if extract is None:
+    extracted = cpu(extract, root, timeout)
+    if extracted is None:
         return None, None
     _msgen(root / "doc.pot", root / "doc.po")
-    build = cpu(
-        [str(bin_dir / "po2md"), "doc.md", "-q", "-p", "doc.po", "-s", "out.md", "-w", "inf"],
-        root,
+    return extracted, cpu(build, root, timeout)
+
+
+def mdpo(folder: Path, text: str, timeout: float) -> tuple[float | None, float | None]:
+    bin_dir = PYTHON.parent
+    return _peer(
+        folder,
+        text,
         timeout,
+        [str(bin_dir / "md2po"), "doc.md", "-q", "-s", "-p", "doc.pot", "-w", "inf"],
+        [str(bin_dir / "po2md"), "doc.md", "-q", "-p", "doc.po", "-s", "out.md", "-w", "inf"],
     )
-    return extract, build
 
 
 def toolkit(folder: Path, text: str, timeout: float) -> tuple[float | None, float | None]:
-    root = folder / "toolkit"
-    root.mkdir()
-    (root / "doc.md").write_text(text, encoding="utf-8")
     module = [str(PYTHON), "-m"]
-    extract = cpu(
-        [*module, "translate.convert.md2po", "-i", "doc.md", "-o", "doc.pot"], root, timeout
-    )
-    if extract is None:
-        return None, None
-    _msgen(root / "doc.pot", root / "doc.po")
-    build = cpu(
-        [*module, "translate.convert.po2md", "-i", "doc.po", "-t", "doc.md", "-o", "out.md"],
-        root,
+    return _peer(
+        folder,
+        text,
         timeout,
+        [*module, "translate.convert.md2po", "-i", "doc.md", "-o", "doc.pot"],
+        [*module, "translate.convert.po2md", "-i", "doc.po", "-t", "doc.md", "-o", "out.md"],
     )
-    return extract, build
 
 
 def po4a(folder: Path, text: str, timeout: float) -> tuple[float | None, float | None]:
-    root = folder / "po4a"
-    root.mkdir()
-    (root / "doc.md").write_text(text, encoding="utf-8")
     options = ["-f", "text", "-o", "markdown", "-M", "UTF-8", "-m", "doc.md"]
-    extract = cpu(["po4a-updatepo", *options, "-p", "doc.pot"], root, timeout)
-    if extract is None:
-        return None, None
-    _msgen(root / "doc.pot", root / "doc.po")
-    build = cpu(
-        ["po4a-translate", *options, "-p", "doc.po", "-l", "out.md", "-k", "0"], root, timeout
+    return _peer(
+        folder,
+        text,
+        timeout,
+        ["po4a-updatepo", *options, "-p", "doc.pot"],
+        ["po4a-translate", *options, "-p", "doc.po", "-l", "out.md", "-k", "0"],
     )
-    return extract, build
 
 
 TOOLS = {"transflow": transflow, "mdpo": mdpo, "translate-toolkit": toolkit, "po4a": po4a}
