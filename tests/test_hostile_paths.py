@@ -156,10 +156,14 @@ def test_outputs_never_become_documents(project: Path) -> None:
 # --- the packages folder -----------------------------------------------------------------
 
 
-def test_a_project_file_cannot_send_packages_outside(project: Path) -> None:
-    set_config(project, 'packages_dir = ".transflow/packages"', 'packages_dir = "../OUTSIDE"')
+@pytest.mark.parametrize("outside", ["../OUTSIDE", "ABSOLUTE"])
+def test_a_project_file_cannot_send_packages_outside(project: Path, outside: str) -> None:
+    """Relative or absolute (an absolute one gave a traceback: ValueError)."""
+    if outside == "ABSOLUTE":
+        outside = str(project.parent / "OUTSIDE")
+    set_config(project, 'packages_dir = ".transflow/packages"', f'packages_dir = "{outside}"')
     err = fails_cleanly(project, "models", "install", "--from", str(EN_AZ))
-    assert "transflow.toml:29: translate.packages_dir = '../OUTSIDE' points outside" in err
+    assert f"transflow.toml:29: translate.packages_dir = '{outside}' points outside" in err
     assert "--packages-dir or $TRANSFLOW_PACKAGES_DIR" in err
     assert not (project.parent / "OUTSIDE").exists()
     assert fails_cleanly(project, "translate", "--lang", "az")  # every command says it

@@ -218,13 +218,19 @@ def _line_of(text: str, section: str, key: str | None) -> int | None:
     return None
 
 
+def _through(link: Path, target: Path, root: Path) -> str:
+    """How a path leaves the project through `link`, when that is a symbolic link in it."""
+    if link.is_symlink() and link.is_relative_to(root):
+        return f" ({link.relative_to(root)} is a symbolic link to {target})"
+    return ""
+
+
 def _folder(root: Path, value: str, path: Path, key: str, text: str, section: str) -> Path:
     """A folder the project file names: it must be inside the project, links followed."""
     folder = root / value
     escape = link_out(root, folder)
     if escape is not None:
         link, target = escape
-        how = f" ({link.relative_to(root)} is a symbolic link to {target})"
         hint = (
             "; a project file only names folders inside the project (give one elsewhere "
             "with --packages-dir or $TRANSFLOW_PACKAGES_DIR)"
@@ -233,7 +239,7 @@ def _folder(root: Path, value: str, path: Path, key: str, text: str, section: st
         )
         raise TransflowError(
             f"{section}.{key} = {value!r} points outside the project folder {root}"
-            f"{how if link.is_symlink() else ''}{hint}",
+            f"{_through(link, target, root)}{hint}",
             path,
             _line_of(text, section, key),
         )
