@@ -28,8 +28,8 @@ docs/mt-benchmark.md with --write-docs; no download, no model from the web):
   counter where needed), each exactly SRC_TOKENS = 15 SentencePiece pieces long, so that
   transflow's per-batch cap ``ceil(max_length_ratio * longest) + 8`` is ``ceil(2.0 * 15) +
   8 = 38`` for every batch; the other paths get ``max_decoding_length = 38`` explicitly;
-- a transflow project (``transflow init --lang az``; ``[translate] packages_dir`` = the
-  temporary packages dir, beam 4, int8, cpu, threads 0, batch 32: the defaults) with one
+- a transflow project (``transflow init --lang az``; ``$TRANSFLOW_PACKAGES_DIR`` = the
+  temporary packages dir; beam 4, int8, cpu, threads 0, batch 32: the defaults) with one
   source document (one sentence a paragraph), extracted once; the catalogs are restored to
   this state (all entries empty) and ``.transflow/tm.sqlite`` deleted before every run.
 
@@ -302,6 +302,21 @@ def build_package(work: Path) -> Path:
     return path
 
 
+def engine_options(packages_dir: Path) -> Any:
+    """The engine settings every measure here uses (an ``EngineOptions``)."""
+    from transflow.engines import EngineOptions
+
+    return EngineOptions(
+        beam_size=BEAM,
+        device="cpu",
+        compute_type=COMPUTE_TYPE,
+        threads=0,
+        max_length_ratio=RATIO,
+        batch_size=BATCH,
+        packages_dir=packages_dir,
+    )
+
+
 def install(path: Path, packages_dir: Path) -> Path:
     """Install with argostranslate's own installer (just unzips); returns the package folder."""
     import argostranslate.package
@@ -365,9 +380,7 @@ class Project:
         shutil.rmtree(self.root / ".transflow", ignore_errors=True)  # tm.sqlite, lock
 
 
-def make_project(
-    work: Path, packages_dir: Path, sentences: list[str], env: dict[str, str]
-) -> Project:
+def make_project(work: Path, sentences: list[str], env: dict[str, str]) -> Project:
     root = work / "project"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir()
@@ -381,7 +394,6 @@ def make_project(
         "threads": "0",
         "max_length_ratio": str(RATIO),
         "batch_size": str(BATCH),
-        "packages_dir": json.dumps(str(packages_dir)),
     }
     for key, value in settings.items():
         text, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
@@ -455,9 +467,9 @@ class Bench:
         self.checks: list[str] = []
 
     def child_env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k != "TRANSFLOW_PACKAGES_DIR"}
-        env.update(self.env)
-        return env
+        # the packages folder, outside the project: named in the environment, as a project
+        # file may name only folders inside the project
+        return {**os.environ, **self.env, "TRANSFLOW_PACKAGES_DIR": str(self.packages_dir)}
 
     def check(self, name: str, outputs: Sequence[str], strip_underscores: bool = False) -> None:
         want = self.reference
@@ -507,17 +519,9 @@ class Bench:
 
     # 1b. transflow's engine in-process
     def engine(self) -> float:
-        from transflow.engines import EngineOptions, get_engine
+        from transflow.engines import get_engine
 
-        options = EngineOptions(
-            beam_size=BEAM,
-            device="cpu",
-            compute_type=COMPUTE_TYPE,
-            threads=0,
-            max_length_ratio=RATIO,
-            batch_size=BATCH,
-            packages_dir=self.packages_dir,
-        )
+        options = engine_options(self.packages_dir)
         started = time.perf_counter()
         engine = get_engine("argos", options)
         drafts = engine.translate(SRC, TGT, self.sentences)
@@ -769,9 +773,9 @@ def render(
         f"`max_decoding_length={CAP}`.",
         "- transflow project: `transflow init --lang az`, `[translate]` beam_size 4, "
         "compute_type int8, device cpu, threads 0, max_length_ratio 2.0, batch_size 32, "
-        "packages_dir = the temporary packages folder; one document, one sentence a paragraph, "
-        "extracted once. Before each run the catalogs are restored (all entries empty) and "
-        "`.transflow/` (the translation memory) is deleted.",
+        "`$TRANSFLOW_PACKAGES_DIR` = the temporary packages folder; one document, one "
+        "sentence a paragraph, extracted once. Before each run the catalogs are restored "
+        "(all entries empty) and `.transflow/` (the translation memory) is deleted.",
         "- `transflow translate`: a subprocess of `.venv/bin/transflow`, wall time end to end. "
         "`--dry-run`: the same command without the model (startup, catalog update, routing). "
         'Engine in-process: a fresh `get_engine("argos", EngineOptions(...))` and one '
@@ -879,7 +883,7 @@ def bench_in(work: Path, args: argparse.Namespace) -> int:
     n = len(sentences)
     log(f"{n} sentences of {SRC_TOKENS} pieces, cap {CAP}; e.g. {sentences[0]!r}")
     bench = Bench(work, env, package_dir, sentences)
-    project = make_project(work, packages_dir, sentences, bench.child_env())
+    project = make_project(work, sentences, bench.child_env())
 
     paths = {
         "cli": Path_("cli", "`transflow translate --lang az` (subprocess, end to end)"),

@@ -45,33 +45,16 @@ from typing import Any
 
 from common import BenchError, log, machine, tree_state
 from mt_benchmark import (
-    BATCH,
-    BEAM,
-    COMPUTE_TYPE,
-    RATIO,
     SRC,
     TGT,
     argos_environment,
     build_package,
+    engine_options,
     install,
     make_sentences,
 )
 
 PAIR = (SRC, TGT)
-
-
-def engine_options(packages_dir: Path) -> Any:
-    from transflow.engines import EngineOptions
-
-    return EngineOptions(
-        beam_size=BEAM,
-        device="cpu",
-        compute_type=COMPUTE_TYPE,
-        threads=0,
-        max_length_ratio=RATIO,
-        batch_size=BATCH,
-        packages_dir=packages_dir,
-    )
 
 
 def executor(name: str, workers: int) -> Any:
