@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from tf_helpers import DATA, ROOT, cli, sample_units
+from tf_helpers import DATA, ROOT, cli, install_fixture_packages, sample_units
 
 COMPUTE_TYPE = tomllib.loads((ROOT / "transflow.toml").read_text(encoding="utf-8"))["translate"][
     "compute_type"
@@ -75,13 +75,7 @@ def reference(lang: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("packages")
-    root = tmp_path_factory.mktemp("proj")
-    (root / "transflow.toml").write_text("[project]\n", encoding="utf-8")
-    result = cli(root, "models", "--packages-dir", str(folder), "install", "--from",
-                 str(DATA / "argos"), "az", "ur", "ru", "az_en")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return folder
+    return install_fixture_packages(tmp_path_factory.mktemp("packages"), "az", "ur", "ru", "az_en")
 
 
 @pytest.mark.skipif(not Path("/proc/cpuinfo").exists(), reason="reads the CPU's flags there")

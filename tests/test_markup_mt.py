@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_kernels import COMPUTE_TYPE, kernels
-from tf_helpers import DATA, cli
+from tf_helpers import DATA, install_fixture_packages
 
 from transflow import markup, protect
 from transflow.engines import Draft, EngineOptions, get_engine
@@ -97,13 +97,7 @@ def score(lang: str, drafts: dict[str, Draft]) -> tuple[int, int, list[str]]:
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("packages")
-    root = tmp_path_factory.mktemp("proj")
-    (root / "transflow.toml").write_text("[project]\n", encoding="utf-8")
-    result = cli(root, "models", "--packages-dir", str(folder), "install", "--from",
-                 str(DATA / "argos"), "az", "ur", "ru")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return folder
+    return install_fixture_packages(tmp_path_factory.mktemp("packages"), "az", "ur", "ru")
 
 
 # A child process (CT2_FORCE_CPU_ISA is read when CTranslate2 loads): every GOLD sentence

@@ -41,6 +41,18 @@ def cli(root: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(root), *args], catch_exceptions=False)
 
 
+def install_fixture_packages(folder: Path, *languages: str) -> Path:
+    """`folder` with the test packages for `languages` installed in it (``models install
+    --from tests/data/argos``, run from a bare project beside it)."""
+    root = folder.parent / f"{folder.name}-installer"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "transflow.toml").write_text("[project]\n", encoding="utf-8")
+    args = ["models", "--packages-dir", str(folder), "install", "--from", str(DATA / "argos")]
+    result = cli(root, *args, *languages)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
 def msgfmt_check(path: Path) -> str:
     """`msgfmt --check` accepts the file; what it said on stderr (its warnings)."""
     if shutil.which("msgfmt") is None:
