@@ -14,7 +14,6 @@ missing, stale or damaged file means the work is done again, never a wrong resul
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from array import array
 from collections.abc import Iterable, Sequence
@@ -89,6 +88,8 @@ def units(
     segment = get_format(format_name).segment
     if len(text) < UNITS_ABOVE:
         return segment(text, options)
+    import hashlib  # not at start-up (about 4 ms): most commands never need it
+
     path = root / UNITS_DIR / _units_file(document)
     settings = json.dumps([__version__, format_name, asdict(options)], sort_keys=True)
     digest = hashlib.sha256(settings.encode("utf-8") + b"\0")
@@ -109,6 +110,8 @@ def _dump(found: Sequence[Unit], text: str) -> list[bytes]:
     the other): the 32-bit integers of :data:`_COLUMNS` per unit, then the strings (the
     kinds, each unit's text where it is not the source's slice, its tags' markup),
     UTF-8, each ended by a NUL character (documents hold none)."""
+    import hashlib
+
     kinds: dict[str, int] = {}
     numbers = array("i")
     strings: list[str] = []
@@ -132,6 +135,8 @@ def _dump(found: Sequence[Unit], text: str) -> list[bytes]:
 def _load(path: Path, key: bytes, text: str) -> tuple[Unit, ...] | None:
     """The units :func:`_dump` wrote at `path` under `key`; None if there are none, or
     they are for another text or settings, or the file is damaged in any way."""
+    import hashlib
+
     try:
         data = path.read_bytes()
     except OSError:
@@ -179,6 +184,8 @@ def _units(
 
 
 def _units_file(document: str) -> str:
+    import hashlib
+
     return hashlib.sha256(document.encode("utf-8")).hexdigest()[:24] + ".bin"
 
 

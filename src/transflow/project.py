@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow import catalog, files
+from transflow import cache, catalog, files
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.files import link_out
@@ -170,8 +170,6 @@ def output_path(config: Config, doc: Document, language: str) -> Path:
 def units_of(config: Config, doc: Document) -> tuple[str, tuple[Unit, ...]]:
     """A document's text and its units, as its format finds them (or as kept for this
     very text: :func:`transflow.cache.units`)."""
-    from transflow import cache
-
     text = files.read_source(doc.path)
     return text, cache.units(config.root, doc.name, doc.format_name, text, config.segmentation)
 
