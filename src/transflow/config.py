@@ -1,7 +1,7 @@
 """The project file, ``transflow.toml``: finding it, reading it strictly, writing a new one.
 
-Every key is declared once in :data:`_SCHEMA`; an unknown key or a value of the wrong
-type is an error that names the file, the line and the key.
+Every key is declared once, in :mod:`transflow.config_schema`; an unknown key or a value
+of the wrong type is an error that names the file, the line and the key.
 """
 
 from __future__ import annotations
@@ -9,20 +9,17 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transflow.engines import ENGINES
+from transflow.config_schema import SCHEMA, UNIT_KINDS
 from transflow.errors import TransflowError
-from transflow.executors import EXECUTORS, RAY_ADDRESS
 from transflow.files import inside, link_out
-from transflow.formats import FORMATS
 from transflow.languages import language_problem
 
 CONFIG_NAME = "transflow.toml"
-UNIT_KINDS = ("sentence", "paragraph")
 STATE_DIR = ".transflow"  # transflow's own files: lock, caches, translation memory
 
 
@@ -69,124 +66,6 @@ class Config:
     formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # folders already found free of links out of the project (see project.writable)
     checked: dict[str, None] = field(default_factory=dict, init=False, compare=False, repr=False)
-
-
-def _str(v: Any) -> bool:
-    return isinstance(v, str) and v != ""
-
-
-def _strs(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) and x for x in v)
-
-
-def _langs(v: Any) -> bool | str:
-    if not _strs(v):
-        return False
-    return next((why for x in v if (why := language_problem(x))), True)
-
-
-def _lang(v: Any) -> bool | str:
-    return isinstance(v, str) and (language_problem(v) or True)
-
-
-def _patterns(v: Any) -> bool | str:
-    if not _strs(v):
-        return False
-    for pattern in v:
-        parts = pattern.replace("\\", "/").split("/")
-        if pattern.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts:
-            return (
-                f"{pattern!r} is not a glob relative to source_dir "
-                "(no leading '/', no drive, no '..')"
-            )
-    return True
-
-
-def _unit(v: Any) -> bool:
-    return v in UNIT_KINDS
-
-
-def _count(minimum: int) -> Callable[[Any], bool]:
-    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= minimum
-
-
-def _ratio(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and v >= 1
-
-
-def _one_of(*choices: str) -> Callable[[Any], bool]:
-    return lambda v: v in choices
-
-
-def _percent(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100
-
-
-def _glossary_file(v: Any) -> bool:
-    return isinstance(v, str) and (v == "" or v.lower().endswith((".csv", ".tbx")))
-
-
-def _check_ids(v: Any) -> bool | str:
-    if not _strs(v) and v != []:
-        return False
-    from transflow.qa import CHECK_IDS
-
-    unknown = [x for x in v if x not in CHECK_IDS]
-    return f"unknown check {unknown[0]!r} (known: {', '.join(CHECK_IDS)})" if unknown else True
-
-
-_Check = tuple[Callable[[Any], bool | str], str, Any]
-# section -> key -> (check, what the value must be, default); a check returns True, False
-# or the reason (a string) why the value is wrong
-_SCHEMA: dict[str, dict[str, _Check]] = {
-    "project": {
-        "source_dir": (_str, "a folder path", "source"),
-        "locales_dir": (_str, "a folder path", "locales"),
-        "build_dir": (_str, "a folder path", "build"),
-        "source_lang": (_lang, "a language code such as 'en'", "en"),
-        "languages": (_langs, "a list of language codes such as ['az', 'ru']", []),
-        "documents": (_patterns, "a list of glob patterns such as ['**/*.txt']", ["**/*.txt"]),
-    },
-    "segmentation": {
-        "unit": (_unit, "'sentence' or 'paragraph'", "sentence"),
-        "abbreviations": (_strs, "a list of strings such as ['Dy', 'approx']", []),
-        "non_breaking": (_strs, "a list of strings", []),
-    },
-    "catalog": {
-        "fuzzy_threshold": (_percent, "an integer from 0 to 100", 80),
-    },
-    "build": {
-        "drafts": (_one_of("include", "exclude"), "'include' or 'exclude'", "exclude"),
-    },
-    "translate": {
-        "engine": (_one_of(*ENGINES), " or ".join(f"'{e}'" for e in ENGINES), "argos"),
-        "beam_size": (_count(1), "an integer of at least 1", 4),
-        "device": (_one_of("cpu", "cuda", "auto"), "'cpu', 'cuda' or 'auto'", "cpu"),
-        "compute_type": (_str, "a CTranslate2 compute type such as 'int8'", "int8"),
-        "threads": (_count(0), "an integer of at least 0 (0: the engine's default)", 0),
-        "max_length_ratio": (_ratio, "a number of at least 1", 2.0),
-        "batch_size": (_count(1), "an integer of at least 1", 32),
-        "packages_dir": (lambda v: isinstance(v, str), "a folder path", ""),
-        "do_not_translate": (_strs, "a list of strings such as ['Mammadov']", []),
-        "memory_threshold": (_percent, "an integer from 0 to 100", 75),
-        "executor": (_one_of(*EXECUTORS), " or ".join(f"'{e}'" for e in EXECUTORS), "local"),
-        "ray_address": (
-            lambda v: isinstance(v, str) and bool(RAY_ADDRESS.fullmatch(v)),
-            "'', 'auto', 'HOST:PORT' or 'ray://HOST:PORT'",
-            "",
-        ),
-    },
-    "glossary": {
-        "file": (_glossary_file, "a .csv or .tbx file such as 'glossary.csv'", ""),
-    },
-    "check": {
-        "disable": (_check_ids, "a list of QA check ids such as ['length']", []),
-    },
-    "formats": {
-        name: (_strs, f"a list of globs of {name} documents such as ['*.mdx']", [])
-        for name in FORMATS
-    },
-}
 
 
 def find_root(start: Path) -> Path:
@@ -303,22 +182,22 @@ def load(root: Path) -> Config:
 
     values: dict[str, dict[str, Any]] = {}
     for section, table in data.items():
-        if section not in _SCHEMA:
-            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+        if section not in SCHEMA:
+            known = ", ".join(f"[{s}]" for s in SCHEMA)
             raise TransflowError(
                 f"unknown section [{section}] (known: {known})", path, _line_of(text, section, None)
             )
         if not isinstance(table, dict):
             raise TransflowError(f"{section} must be a table [{section}]", path)
         for key, value in table.items():
-            if key not in _SCHEMA[section]:
-                known = ", ".join(_SCHEMA[section])
+            if key not in SCHEMA[section]:
+                known = ", ".join(SCHEMA[section])
                 raise TransflowError(
                     f"unknown key {section}.{key} (known in [{section}]: {known})",
                     path,
                     _line_of(text, section, key),
                 )
-            check, what, _ = _SCHEMA[section][key]
+            check, what, _ = SCHEMA[section][key]
             verdict = check(value)
             if verdict is not True:
                 why = f": {verdict}" if isinstance(verdict, str) else f", not {value!r}"
@@ -328,7 +207,7 @@ def load(root: Path) -> Config:
         values[section] = table
 
     def get(section: str, key: str) -> Any:
-        return values.get(section, {}).get(key, _SCHEMA[section][key][2])
+        return values.get(section, {}).get(key, SCHEMA[section][key][2])
 
     def folder(key: str, section: str = "project") -> Path:
         return _folder(root, get(section, key), path, key, text, section)
