@@ -10,7 +10,7 @@ from html_helpers import FOLLOWED, assert_events_as_html_parser_reports_them
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transflow.formats import html_tokens
+from transflow.formats import html_scan, html_tokens
 from transflow.formats.html import segment
 
 pytestmark = pytest.mark.skipif(
@@ -83,3 +83,37 @@ def test_a_marked_section_with_an_unknown_keyword_is_a_comment() -> None:
     p = text.index("<p>")
     assert html_tokens.events(text)[:2] == [(0, "c", "", -1), (p, "s", "p", p + 3)]
     assert [u.text for u in segment(text)] == ["Hi there."]
+
+
+def test_text_and_inline_tags_in_pre_and_code_are_one_text_event_for_the_scanner() -> None:
+    text = "<pre><span class=k>if</span> a < b:<br></pre><p>A <code><i>x</i></code>.</p>"
+    every = html_tokens.events(text)
+    assert len(every) == 18
+    pre, code = text.index("</pre>"), text.index("</code>")
+    assert (
+        html_tokens.events(text, html_scan.QUIET)
+        == [
+            (0, "s", "pre", 5),
+            (5, "t", "", -1),  # instead of 7 events
+            *every[8:12],
+            (code - 8, "t", "", -1),  # instead of 3
+            *every[15:],
+        ]
+    )
+    assert every[8] == (pre, "/", "pre", -1) and every[11][1:3] == ("s", "code")
+
+
+_QUIET_SOUP = [
+    *_SOUP,
+    *("<pre>", "</pre>", "<code>", "</code>", "<kbd title=x>", "</kbd>", "<CODE/>", "<svg>"),
+    *("</svg>", "<span class=k>", "</span>", "<SPAN\n>", "</ span >", "<spanx>", "<\u017fpan>"),
+    *("<textarea>", "</textarea>", "<div>", "</div>", "<div translate=yes>", "<li>", "<br>"),
+    *("<i>", "</i>", "<a href=x>", "<span a=b/c>", "<math>", "Text. ", " "),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_QUIET_SOUP), max_size=30))
+def test_the_scanner_finds_the_same_with_and_without_the_tokenizers_runs(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert html_scan.scan(text) == html_scan.scan(text, html_tokens.NO_RUNS)
