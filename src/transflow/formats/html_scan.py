@@ -36,10 +36,11 @@ META_NAMES = frozenset(
 )
 BUTTON_TYPES = frozenset(("submit", "button", "reset"))
 _READ = frozenset(READ_ATTRIBUTES)
-# after the start tag of one of these, scan skips all text and inline tags up to the next
-# block element (but for svg and math tags, inside an svg the pre is in): their content
-# is never translated; the tokenizer reports such a run there as one text event (of a
-# page of highlighted code, 55% fewer events; spans, the most of them, are tried first)
+# after the start tag of one of these, scan skips every text and inline tag up to the next
+# block element: their content is never translated (and a pre inside an svg is skipped
+# with the svg, where only svg tags count: svg and math stay out). The tokenizer reports
+# such a run as one text event: a page of highlighted code has 55% fewer events (spans,
+# the most of them, are tried first)
 QUIET: ht.Quiet = (
     HARD_SKIP - {"script", "style"},
     ht.run_pattern(("span", *sorted(INLINE - FOREIGN - {"span"}))),

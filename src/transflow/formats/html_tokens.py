@@ -229,14 +229,14 @@ def events(text: str, quiet: Quiet = NO_RUNS) -> list[Event]:
                     append((j, "v", tag, i))
                     continue
                 append((j, "s", tag, i))
-                if tag in after:
+                if tag in _RAW_TEXT:
+                    i = _raw_text(text, i, tag, out)
+                elif tag in after:
                     k = run(text, i).end()  # type: ignore[union-attr]  # (it always matches)
                     if k == i:
                         continue
                     append((i, "t", "", -1))
                     i = k
-                elif tag in _RAW_TEXT:
-                    i = _raw_text(text, i, tag, out)
                 else:
                     continue
             else:
