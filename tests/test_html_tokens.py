@@ -114,7 +114,7 @@ _QUIET_SOUP = [
     [
         "<p><span class=notranslate>a<code>b</span>c</code> d",  # what ends the span counts
         "<p><b translate=no><pre>x</b>y</pre>z",
-        "<svg><pre>x<svg>y</svg>z</pre></svg>w <p>v",  # in svg, its own tags count
+        "<p>A <svg><pre>x</svg>Yes.</pre>z",  # in an svg, its own end tag counts
         "<pre>x<p>y</p>z</pre>",
     ],
 )

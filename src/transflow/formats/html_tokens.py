@@ -8,7 +8,8 @@ Two things differ, on purpose: a construct left open at the end (``<!-- ...``, `
 href='x``) and everything after it are one comment, as a browser reads it (html.parser
 reads it as text, once its ``close()`` has given up on it); and a marked section with an
 unknown keyword (``<![foo[ ...``), on which html.parser raises ``AssertionError``, is a
-comment to the next ``>``, as in a browser.
+comment to the next ``>``, as in a browser. And on request (the scanner's), a run of
+text and usual inline tags after a ``<pre>`` is one text event (:func:`run_pattern`).
 """
 
 from __future__ import annotations
