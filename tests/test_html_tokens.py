@@ -10,7 +10,7 @@ from html_helpers import FOLLOWED, assert_events_as_html_parser_reports_them
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transflow.formats import html_tokens
+from transflow.formats import html_scan, html_tokens
 from transflow.formats.html import segment
 
 pytestmark = pytest.mark.skipif(
@@ -83,3 +83,47 @@ def test_a_marked_section_with_an_unknown_keyword_is_a_comment() -> None:
     p = text.index("<p>")
     assert html_tokens.events(text)[:2] == [(0, "c", "", -1), (p, "s", "p", p + 3)]
     assert [u.text for u in segment(text)] == ["Hi there."]
+
+
+def test_text_and_inline_tags_in_pre_are_one_text_event_for_the_scanner() -> None:
+    text = "<pre><span class=k>if</span> a < b:<br></pre><p>A <code><i>x</i></code>.</p>"
+    every = html_tokens.events(text)
+    assert len(every) == 18 and every[8] == (text.index("</pre>"), "/", "pre", -1)
+    assert (
+        html_tokens.events(text, html_scan.QUIET)
+        == [
+            (0, "s", "pre", 5),
+            (5, "t", "", -1),  # instead of 7 events
+            *every[8:],
+        ]
+    )
+
+
+_QUIET_SOUP = [
+    *("<pre>", "</pre>", "<PRE\t>", "<textarea>", "</textarea>", "<code>", "</code>", "<CODE/>"),
+    *("<span class=k>", "</span>", "<SPAN\n>", "</ span >", "<span/>", "<span a=b/c>", "<spanx>"),
+    *("<\u017fpan>", "<span class=notranslate>", "<b translate=no>", "</b>", "<i>", "</i>"),
+    *("<a href=x>", "<br>", "<svg>", "</svg>", "<math>", "<path/>", "<div>", "</div>", "<p>"),
+    *("<div translate=yes>", "<li>", "<title>", "<!--", "-->", "<", "</", "'", '"', "=", ">"),
+    *("x", "Text. ", " ", "&amp;"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p><span class=notranslate>a<code>b</span>c</code> d",  # what ends the span counts
+        "<p><b translate=no><pre>x</b>y</pre>z",
+        "<p>A <svg><pre>x</svg>Yes.</pre>z",  # in an svg, its own end tag counts
+        "<pre>x<p>y</p>z</pre>",
+    ],
+)
+def test_the_scanner_finds_the_same_with_and_without_the_tokenizers_runs_here(text: str) -> None:
+    assert html_scan.scan(text) == html_scan.scan(text, html_tokens.NO_RUNS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_QUIET_SOUP), max_size=30))
+def test_the_scanner_finds_the_same_with_and_without_the_tokenizers_runs(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert html_scan.scan(text) == html_scan.scan(text, html_tokens.NO_RUNS)

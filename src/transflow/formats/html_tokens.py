@@ -8,12 +8,14 @@ Two things differ, on purpose: a construct left open at the end (``<!-- ...``, `
 href='x``) and everything after it are one comment, as a browser reads it (html.parser
 reads it as text, once its ``close()`` has given up on it); and a marked section with an
 unknown keyword (``<![foo[ ...``), on which html.parser raises ``AssertionError``, is a
-comment to the next ``>``, as in a browser.
+comment to the next ``>``, as in a browser. And on request (the scanner's), a run of
+text and usual inline tags after a ``<pre>`` is one text event (:func:`run_pattern`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import unescape
 
 Attrs = list[tuple[str, str | None]]
@@ -22,6 +24,7 @@ Attrs = list[tuple[str, str | None]]
 # doctype; end is where a start tag's markup ends (other kinds: -1); a start tag's
 # attributes are read on demand (:func:`attributes`)
 Event = tuple[int, str, str, int]
+Quiet = tuple[frozenset[str], re.Pattern[str]]
 
 # html.parser's patterns (its tagfind_tolerant, attrfind_tolerant, locatestarttagend_tolerant
 # with the tag name as a group, endtagfind), and _markupbase's
@@ -52,11 +55,13 @@ _START_TAG = re.compile(
 # a start tag whose attributes are separated by whitespace, with a quoted value or a
 # bare one without quotes, "=", "<", "`" or "/", followed by whitespace or ">"; an end tag
 _WS = r"[\t\n\r\f ]"
-_NEXT = re.compile(  # (the last, empty alternative: any other construct)
-    rf"<(?:([a-zA-Z][^\t\n\r\f />\x00]*)"
+_USUAL_ATTRIBUTES = (  # (after the tag name)
     rf"(?:{_WS}+[^\s/>\"'=<]+(?:{_WS}*={_WS}*"
     rf"(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+(?=[\t\n\r\f >])))?)*"
     rf"{_WS}*(/?)>"
+)
+_NEXT = re.compile(  # (the last, empty alternative: any other construct)
+    rf"<(?:([a-zA-Z][^\t\n\r\f />\x00]*){_USUAL_ATTRIBUTES}"
     r"|/\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>|)"
 )
 _END_TAG = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
@@ -184,12 +189,29 @@ def _declaration(text: str, i: int, out: list[Event]) -> int:
     return _comment_to(text, i, ">", i + 2, out)
 
 
-def events(text: str) -> list[Event]:
+def run_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """What :func:`events` may report as one text event: a run of text and of the usual
+    start and end tags of the elements `names` (as :data:`_NEXT` reads them), tried in
+    that order."""
+    name = rf"(?ai:{'|'.join(names)})"
+    return re.compile(
+        rf"(?:[^<]++|<(?=[^a-zA-Z/!?])|<{name}(?=[\t\n\r\f />]){_USUAL_ATTRIBUTES}"
+        rf"|</\s*{name}\s*>)*+"
+    )
+
+
+NO_RUNS: Quiet = (frozenset(), re.compile(""))
+
+
+def events(text: str, quiet: Quiet = NO_RUNS) -> list[Event]:
     """Every construct of `text`, in order; each ends where the next one starts (or where
-    the text ends), but for an empty end tag ``</>``, which has no event."""
+    the text ends), but for an empty end tag ``</>``, which has no event. With `quiet`
+    (element names, a :func:`run_pattern`), what the pattern matches after the start tag
+    of one of those elements is one text event (whose reader skips all of it)."""
     out: list[Event] = []
     append = out.append
     size = len(text)
+    after, run = quiet[0], quiet[1].match
     i = 0
     while True:  # one search for the usual tags, from `i` to the first other construct
         for m in _NEXT.finditer(text, i):
@@ -208,9 +230,16 @@ def events(text: str) -> list[Event]:
                     append((j, "v", tag, i))
                     continue
                 append((j, "s", tag, i))
-                if tag not in _RAW_TEXT:
+                if tag in _RAW_TEXT:
+                    i = _raw_text(text, i, tag, out)
+                elif tag in after:
+                    k = run(text, i).end()  # type: ignore[union-attr]  # (it always matches)
+                    if k == i:
+                        continue
+                    append((i, "t", "", -1))
+                    i = k
+                else:
                     continue
-                i = _raw_text(text, i, tag, out)
             else:
                 i = _other(text, j, out)
             break

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 Draft = tuple[int, int, str, str, tuple[tuple[str, str], ...]]  # start, end, kind, text, tags
 
-_FOLD = re.compile(r"[ \t\n\r\f]+")
+# a run of HTML whitespace but a lone space (which stays as it is): folded into one space
+_FOLD = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _SPACE = " \t\n\r\f"
 _LITERAL = "#text"  # a SOLO item that is source text looking like a tag
