@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from transflow import markup
 from transflow.formats import Output
-from transflow.formats.markdown_blocks import Blocks, Leaf, scan
 from transflow.formats.markdown_syntax import escaped, front_value, opens_block, quoted
 from transflow.model import Placed, Unit
+
+if TYPE_CHECKING:
+    from transflow.formats.markdown import Region
 
 _SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 
@@ -136,20 +138,15 @@ def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, writte
         return
 
 
-def _wrapped(leaf: Leaf) -> bool:
-    return leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
-
-
 def pieces(
     text: str,
     units: Sequence[Unit],
     translate: Callable[[str], str | None],
-    blocks: Blocks | None = None,
+    regions: Sequence[Region],
 ) -> tuple[list[str], list[Placed]]:
     """The localized document as pieces of text to be written one after the other, and
-    each unit's place in it (`blocks`: the text's, when known)."""
+    each unit's place in it (`regions`: the text's paragraphs of several lines)."""
     roots = _tree(units)
-    regions = [leaf for leaf in (blocks or scan(text)).leaves if _wrapped(leaf)]
     out = Output()
     position = 0
     index = 0
@@ -250,7 +247,7 @@ _HARD = ""  # an atom that stands for a hard line break
 
 
 def _rewrap(
-    out: Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
+    out: Output, text: str, region: Region, members: list[_Node], done: list[_Done | None]
 ) -> None:
     """A changed paragraph of several lines, wrapped at the source's width: words as
     they were, with a space (or a line break) only where the source had blanks."""
@@ -341,7 +338,7 @@ def _rewrap(
 
 
 def _gap(
-    text: str, region: Leaf, start: int, end: int, atoms: list[tuple[str, bool]], spaced: bool
+    text: str, region: Region, start: int, end: int, atoms: list[tuple[str, bool]], spaced: bool
 ) -> bool:
     """The words of what lies between two units of a re-wrapped paragraph (line breaks
     and their prefixes are blanks); whether it ends in a blank."""
