@@ -15,7 +15,7 @@ from tf_helpers import ROOT, SAMPLE, cli, make_project
 
 from transflow import cache
 from transflow.config import SegmentationConfig
-from transflow.formats import format_name, get_format, markdown
+from transflow.formats import format_name, get_format, markdown, markdown_blocks
 from transflow.model import Placed, Unit
 
 SOURCES = sorted(p.name for p in (ROOT / "source").iterdir())  # the sample: .html .md .txt
@@ -137,7 +137,7 @@ def never_scan(monkeypatch: pytest.MonkeyPatch) -> None:
     def scan(text: str) -> NoReturn:
         pytest.fail("the document's blocks were scanned again")
 
-    monkeypatch.setattr(markdown, "scan", scan)
+    monkeypatch.setattr(markdown_blocks, "scan", scan)
 
 
 def rebuilt(units: Sequence[Unit], text: str) -> tuple[str, list[Placed]]:

@@ -39,13 +39,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from transflow import markup
 from transflow.formats import Format, Translate
-from transflow.formats.markdown_blocks import Blocks, Leaf, scan
-from transflow.formats.markdown_syntax import split_cells
-from transflow.formats.markdown_units import leaf_units, wordy
 from transflow.model import Placed, Unit
 
 if TYPE_CHECKING:
     from transflow.config import SegmentationConfig
+    from transflow.formats.markdown_blocks import Blocks, Leaf
+
+# The block and inline scanners are imported when a document is segmented: a build whose
+# units were kept (transflow.cache) needs neither (about 7 ms of imports, -X importtime).
 
 FRONT_KEYS = ("title", "description", "summary")
 _FRONT = re.compile(r"(title|description|summary)[ \t]*:[ \t]+(\S.*?)[ \t]*$")
@@ -54,6 +55,9 @@ _KINDS = {"heading": "heading", "setext": "heading", "row": "cell"}
 
 def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit, ...]:
     """All units of a Markdown document, in order."""
+    from transflow.formats.markdown_blocks import scan
+    from transflow.formats.markdown_syntax import split_cells
+    from transflow.formats.markdown_units import leaf_units, wordy
     from transflow.sentences import split_sentences
 
     if options is None:
@@ -154,7 +158,16 @@ def _unlaid(numbers: Sequence[int], size: int) -> list[Region] | None:
     return [Region(list(islice(spans, n)), list(islice(starts, n))) for n in lines]
 
 
+def _scanned(text: str) -> list[Region]:
+    """The regions of `text`, its blocks scanned anew."""
+    from transflow.formats.markdown_blocks import scan
+
+    return _regions(scan(text))
+
+
 def _with_titles(blocks: Blocks) -> list[Leaf]:
+    from transflow.formats.markdown_blocks import Leaf
+
     leaves = blocks.leaves
     if not blocks.titles:
         return leaves
@@ -163,6 +176,8 @@ def _with_titles(blocks: Blocks) -> list[Leaf]:
 
 
 def _front(text: str, leaf: Leaf) -> list[Unit]:
+    from transflow.formats.markdown_units import wordy
+
     units = []
     for (start, end), line in zip(leaf.spans, leaf.starts, strict=True):
         match = _FRONT.match(text, start, end)
@@ -191,7 +206,7 @@ class MarkdownFormat(Format):
         return segment(text, options)
 
     def layout(self, text: str, units: tuple[Unit, ...]) -> Sequence[int]:
-        return _layout(units.regions if isinstance(units, _Units) else _regions(scan(text)))
+        return _layout(units.regions if isinstance(units, _Units) else _scanned(text))
 
     def with_layout(
         self, text: str, units: tuple[Unit, ...], layout: Sequence[int]
@@ -205,7 +220,7 @@ class MarkdownFormat(Format):
         """(The regions are those found or kept with `units`, else scanned for anew.)"""
         from transflow.formats.markdown_build import pieces
 
-        regions = units.regions if isinstance(units, _Units) else _regions(scan(text))
+        regions = units.regions if isinstance(units, _Units) else _scanned(text)
         return pieces(text, units, translate, regions)
 
 
