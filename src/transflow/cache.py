@@ -8,7 +8,9 @@ missing, stale or damaged file means the work is done again, never a wrong resul
   does not segment the document again. Segmenting is the largest part of a build: a 2 MB
   document's units are read back in about a seventh of the time it takes to find them
   (0.03 s against 0.19 s; docs/benchmarks.md, "units not kept"). Any format's units are
-  kept the same way.
+  kept the same way, with what the format's rebuild needs besides (its layout: for
+  Markdown, the lines of the paragraphs it re-wraps, which would take a scan of the
+  document's blocks to find again).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class ExtractState:
 
 UNITS_DIR = f"{STATE_DIR}/units"
 UNITS_ABOVE = 50_000  # characters: a smaller document is segmented about as fast as read
-_MAGIC = b"transflow-units 2 "
+_MAGIC = b"transflow-units 3 "
 _COLUMNS = 7  # per unit: block, number, kind, start, end, own text (0/1), tags
 
 
@@ -85,9 +87,9 @@ def units(
 ) -> tuple[Unit, ...]:
     """The units of the document named `document` whose text is `text`: those kept for
     this very text, format and settings, else its format's (then kept for the next run)."""
-    segment = get_format(format_name).segment
+    form = get_format(format_name)
     if len(text) < UNITS_ABOVE:
-        return segment(text, options)
+        return form.segment(text, options)
     import hashlib  # not at start-up (about 4 ms): most commands never need it
 
     path = root / UNITS_DIR / _units_file(document)
@@ -95,21 +97,24 @@ def units(
     digest = hashlib.sha256(settings.encode("utf-8") + b"\0")
     digest.update(text.encode("utf-8"))
     key = _MAGIC + digest.hexdigest().encode("ascii") + b" "
-    found = _load(path, key, text)
+    kept = _load(path, key, text)
+    found = None if kept is None else form.with_layout(text, *kept)
     if found is None:
-        found = segment(text, options)
+        found = form.segment(text, options)
+        layout = form.layout(text, found)
         # a folder that cannot be written is no error, nor a document beyond 2**31 characters
         with contextlib.suppress(OSError, OverflowError):
             files.state_dir(root)
-            files.write_changed_chunks(path, [key, *_dump(found, text)])
+            files.write_changed_chunks(path, [key, *_dump(found, text, layout)])
     return found
 
 
-def _dump(found: Sequence[Unit], text: str) -> list[bytes]:
+def _dump(found: Sequence[Unit], text: str, layout: Sequence[int]) -> list[bytes]:
     """A SHA-256 of the body, a line break, then the body (as pieces, written one after
-    the other): the 32-bit integers of :data:`_COLUMNS` per unit, then the strings (the
-    kinds, each unit's text where it is not the source's slice, its tags' markup),
-    UTF-8, each ended by a NUL character (documents hold none)."""
+    the other): three counts (units, kinds, integers of the layout), the 32-bit integers
+    of :data:`_COLUMNS` per unit, the layout's, then the strings (the kinds, each unit's
+    text where it is not the source's slice, its tags' markup), UTF-8, each ended by a
+    NUL character (documents hold none)."""
     import hashlib
 
     kinds: dict[str, int] = {}
@@ -123,18 +128,19 @@ def _dump(found: Sequence[Unit], text: str) -> list[bytes]:
             strings.append(unit.text)
         for opening, closing in unit.tags:
             strings += (opening, closing)
-    count = array("i", (len(found), len(kinds))).tobytes()
+    count = array("i", (len(found), len(kinds), len(layout))).tobytes()
     tail = "".join(f"{s}\0" for s in (*kinds, *strings)).encode("utf-8")
-    body = [count, numbers.tobytes(), tail]  # written one after the other, never joined
+    # written one after the other, never joined
+    body = [count, numbers.tobytes(), array("i", layout).tobytes(), tail]
     digest = hashlib.sha256()
     for part in body:
         digest.update(part)
     return [digest.hexdigest().encode("ascii"), b"\n", *body]
 
 
-def _load(path: Path, key: bytes, text: str) -> tuple[Unit, ...] | None:
-    """The units :func:`_dump` wrote at `path` under `key`; None if there are none, or
-    they are for another text or settings, or the file is damaged in any way."""
+def _load(path: Path, key: bytes, text: str) -> tuple[tuple[Unit, ...], array[int]] | None:
+    """The units and layout :func:`_dump` wrote at `path` under `key`; None if there are
+    none, or they are for another text or settings, or the file is damaged in any way."""
     import hashlib
 
     try:
@@ -145,14 +151,17 @@ def _load(path: Path, key: bytes, text: str) -> tuple[Unit, ...] | None:
     body = memoryview(data)[line:]  # the file's parts are read where they are, not copied
     if data[: line - 1] != key + hashlib.sha256(body).hexdigest().encode("ascii"):
         return None
-    counts, numbers = array("i"), array("i")
+    counts, numbers, layout = array("i"), array("i"), array("i")
     try:
-        counts.frombytes(body[: 2 * counts.itemsize])
-        count, kind_count = counts
-        cut = (2 + _COLUMNS * count) * counts.itemsize
-        numbers.frombytes(body[2 * counts.itemsize : cut])
-        strings = str(body[cut:], "utf-8").split("\0")
-        return _units(numbers, kind_count, strings, text)
+        size = counts.itemsize
+        counts.frombytes(body[: 3 * size])
+        count, kind_count, layout_count = counts
+        cut = (3 + _COLUMNS * count) * size
+        numbers.frombytes(body[3 * size : cut])
+        layout.frombytes(body[cut : cut + layout_count * size])
+        strings = str(body[cut + layout_count * size :], "utf-8").split("\0")
+        found = _units(numbers, kind_count, strings, text)
+        return None if found is None or len(layout) != layout_count else (found, layout)
     except (ValueError, IndexError, UnicodeDecodeError, StopIteration, RuntimeError):
         # (RuntimeError: a StopIteration inside the generator of a unit's tags)
         return None

@@ -62,6 +62,18 @@ class Format(ABC):
         everything else as in `text`; and where each unit went. Pieces, so that a large
         output is encoded and written a piece at a time, never held whole."""
 
+    def layout(self, text: str, units: tuple[Unit, ...]) -> Sequence[int]:
+        """What a rebuild of `text` needs besides `units` (which :meth:`segment` found),
+        as integers, which :mod:`transflow.cache` keeps with the units: none by default."""
+        return ()
+
+    def with_layout(
+        self, text: str, units: tuple[Unit, ...], layout: Sequence[int]
+    ) -> tuple[Unit, ...] | None:
+        """`units` read back with their :meth:`layout`; None when `layout` cannot be that
+        of `text` (then the document is segmented again)."""
+        return None if layout else units
+
     def align(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
     ) -> tuple[str, list[Placed]]:

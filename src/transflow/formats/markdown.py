@@ -33,17 +33,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from itertools import islice
+from operator import le
+from typing import TYPE_CHECKING, NamedTuple
 
 from transflow import markup
 from transflow.formats import Format, Translate
-from transflow.formats.markdown_blocks import Blocks, Leaf, scan
-from transflow.formats.markdown_syntax import split_cells
-from transflow.formats.markdown_units import leaf_units, wordy
 from transflow.model import Placed, Unit
 
 if TYPE_CHECKING:
     from transflow.config import SegmentationConfig
+    from transflow.formats.markdown_blocks import Blocks, Leaf
+
+# The block and inline scanners are imported when a document is segmented: a build whose
+# units were kept (transflow.cache) needs neither (about 7 ms of imports, -X importtime).
 
 FRONT_KEYS = ("title", "description", "summary")
 _FRONT = re.compile(r"(title|description|summary)[ \t]*:[ \t]+(\S.*?)[ \t]*$")
@@ -52,6 +55,9 @@ _KINDS = {"heading": "heading", "setext": "heading", "row": "cell"}
 
 def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit, ...]:
     """All units of a Markdown document, in order."""
+    from transflow.formats.markdown_blocks import scan
+    from transflow.formats.markdown_syntax import split_cells
+    from transflow.formats.markdown_units import leaf_units, wordy
     from transflow.sentences import split_sentences
 
     if options is None:
@@ -65,7 +71,6 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
         else (lambda p: split_sentences(p, abbreviations, options.non_breaking))
     )
     blocks = scan(text)
-    _LAST[:] = [text, blocks]
     refs = blocks.references
     units: list[Unit] = []
     for leaf in _with_titles(blocks):
@@ -95,24 +100,74 @@ def segment(text: str, options: SegmentationConfig | None = None) -> tuple[Unit,
         found.sort(key=lambda u: u.start)
         line = leaf.line
         units += [Unit(line, n, *u[2:]) for n, u in enumerate(found, 1)]
-    return tuple(units)
+    return _Units.of(units, _regions(blocks))
 
 
-# the text last segmented and its blocks, which its rebuild (align) uses again
-_LAST: list[object] = []
+class Region(NamedTuple):
+    """A paragraph or setext heading of several lines, which the rebuild re-wraps when a
+    unit in it changed: its content spans and the start of each of its lines."""
+
+    spans: list[tuple[int, int]]
+    starts: list[int]
 
 
-def blocks_of(text: str) -> Blocks:
-    """The blocks of `text`: those its segmentation found when `text` is the text last
-    segmented (a build segments a document, then rebuilds it), else scanned anew."""
-    if _LAST and _LAST[0] is text:
-        found = _LAST[1]
-        assert isinstance(found, Blocks)
+def _regions(blocks: Blocks) -> list[Region]:
+    return [
+        Region(leaf.spans, leaf.starts)
+        for leaf in blocks.leaves
+        if leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
+    ]
+
+
+class _Units(tuple[Unit, ...]):
+    """A document's units, with its regions (found with them, or kept with them), which
+    its rebuild would otherwise scan the document's blocks again for."""
+
+    regions: list[Region]
+
+    @classmethod
+    def of(cls, units: Sequence[Unit], regions: list[Region]) -> _Units:
+        found = cls(units)
+        found.regions = regions
         return found
-    return scan(text)
+
+
+def _layout(regions: Sequence[Region]) -> list[int]:
+    """The regions as integers: their number, the number of lines of each, then each
+    line's start and content span, line after line."""
+    numbers = [len(regions), *(len(spans) for spans, _ in regions)]
+    for spans, starts in regions:
+        for (start, end), line in zip(spans, starts, strict=True):
+            numbers += (line, start, end)
+    return numbers
+
+
+def _unlaid(numbers: Sequence[int], size: int) -> list[Region] | None:
+    """The regions of :func:`_layout`'s `numbers` for a text of `size` characters; None
+    unless they are regions of several lines, in order, each line inside the text."""
+    if not numbers:
+        return None
+    count = numbers[0]
+    lines = numbers[1 : count + 1]
+    flat = numbers[count + 1 :]  # start, content start, content end of each line
+    if len(lines) != count or min(lines, default=2) < 2 or len(flat) != 3 * sum(lines):
+        return None
+    if flat and not (flat[0] >= 0 and flat[-1] <= size and all(map(le, flat, flat[1:]))):
+        return None
+    starts, spans = iter(flat[::3]), iter(zip(flat[1::3], flat[2::3], strict=True))
+    return [Region(list(islice(spans, n)), list(islice(starts, n))) for n in lines]
+
+
+def _scanned(text: str) -> list[Region]:
+    """The regions of `text`, its blocks scanned anew."""
+    from transflow.formats.markdown_blocks import scan
+
+    return _regions(scan(text))
 
 
 def _with_titles(blocks: Blocks) -> list[Leaf]:
+    from transflow.formats.markdown_blocks import Leaf
+
     leaves = blocks.leaves
     if not blocks.titles:
         return leaves
@@ -121,6 +176,8 @@ def _with_titles(blocks: Blocks) -> list[Leaf]:
 
 
 def _front(text: str, leaf: Leaf) -> list[Unit]:
+    from transflow.formats.markdown_units import wordy
+
     units = []
     for (start, end), line in zip(leaf.spans, leaf.starts, strict=True):
         match = _FRONT.match(text, start, end)
@@ -148,12 +205,23 @@ class MarkdownFormat(Format):
     def segment(self, text: str, options: SegmentationConfig) -> tuple[Unit, ...]:
         return segment(text, options)
 
+    def layout(self, text: str, units: tuple[Unit, ...]) -> Sequence[int]:
+        return _layout(units.regions if isinstance(units, _Units) else _scanned(text))
+
+    def with_layout(
+        self, text: str, units: tuple[Unit, ...], layout: Sequence[int]
+    ) -> tuple[Unit, ...] | None:
+        regions = _unlaid(layout, len(text))
+        return None if regions is None else _Units.of(units, regions)
+
     def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
     ) -> tuple[list[str], list[Placed]]:
+        """(The regions are those found or kept with `units`, else scanned for anew.)"""
         from transflow.formats.markdown_build import pieces
 
-        return pieces(text, units, translate, blocks_of(text))
+        regions = units.regions if isinstance(units, _Units) else _scanned(text)
+        return pieces(text, units, translate, regions)
 
 
 FORMAT = MarkdownFormat

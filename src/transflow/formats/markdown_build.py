@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from transflow import markup
 from transflow.formats import Output
-from transflow.formats.markdown_blocks import Blocks, Leaf, scan
 from transflow.formats.markdown_syntax import escaped, front_value, opens_block, quoted
 from transflow.model import Placed, Unit
 
+if TYPE_CHECKING:
+    from transflow.formats.markdown import Region
+
 _SPACE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+# markup.TAG without its groups: the same matches, found as strings (no tuples made)
+_TAG_TEXT = re.compile(r"</?[a-z]{1,3}[1-9][0-9]{0,3}/?>")
+_new = tuple.__new__  # a named tuple made without its Python-level __new__: hot
 
 
 class _Done(NamedTuple):
@@ -61,7 +66,7 @@ def _target(unit: Unit, translate: Callable[[str], str | None]) -> tuple[str | N
         return None, False
     if (
         (unit.tags or "<" in target)
-        and markup.TAG.findall(target) != markup.TAG.findall(unit.text)  # moved, or broken
+        and _TAG_TEXT.findall(target) != _TAG_TEXT.findall(unit.text)  # moved, or broken
         and markup.problems(unit.text, target)
     ):
         return None, True
@@ -70,30 +75,39 @@ def _target(unit: Unit, translate: Callable[[str], str | None]) -> tuple[str | N
     return target, False
 
 
-def _render(node: _Node, translate: Callable[[str], str | None], text: str) -> _Done | None:
-    """A unit's output, tags restored; None when neither it nor its children changed."""
+def _render(
+    node: _Node, translate: Callable[[str], str | None], text: str, restore: bool = True
+) -> _Done | None:
+    """A unit's output, tags restored (not `restore`: its text left empty, for a unit
+    whose paragraph is re-wrapped from its words); None when neither it nor its
+    children changed."""
     unit = node.unit
     target, broken = _target(unit, translate)
-    for kid in node.children:
-        kid.done = _render(kid, translate, text)
-    changed = [
-        (kid.unit, kid.done)
-        for kid in node.children
-        if kid.done is not None and kid.done.translated
-    ]
+    changed = []
+    if node.children:
+        for kid in node.children:
+            kid.done = _render(kid, translate, text)
+        changed = [
+            (kid.unit, kid.done)
+            for kid in node.children
+            if kid.done is not None and kid.done.translated
+        ]
     if target is None and not changed:
         return (
             _Done(text[unit.start : unit.end], False, True, unit.text, unit.tags)
             if broken
             else None
         )
-    tags = list(unit.tags)
-    used: set[int] = set()
-    for child, out in changed:
-        _substitute(tags, used, child, out.text)
+    tags = unit.tags
+    if changed:
+        listed = list(tags)
+        used: set[int] = set()
+        for child, out in changed:
+            _substitute(listed, used, child, out.text)
+        tags = tuple(listed)
     source = target if target is not None else unit.text
-    restored = _restore(source, tags) if tags else source
-    return _Done(restored, True, broken, source, tuple(tags), target is not None)
+    restored = "" if not restore else _restore(source, tags) if tags else source
+    return _new(_Done, (restored, True, broken, source, tags, target is not None))
 
 
 def _restore(text: str, tags: Sequence[tuple[str, str]]) -> str:
@@ -136,20 +150,15 @@ def _substitute(tags: list[tuple[str, str]], used: set[int], child: Unit, writte
         return
 
 
-def _wrapped(leaf: Leaf) -> bool:
-    return leaf.kind in ("paragraph", "setext") and len(leaf.spans) > 1
-
-
 def pieces(
     text: str,
     units: Sequence[Unit],
     translate: Callable[[str], str | None],
-    blocks: Blocks | None = None,
+    regions: Sequence[Region],
 ) -> tuple[list[str], list[Placed]]:
     """The localized document as pieces of text to be written one after the other, and
-    each unit's place in it (`blocks`: the text's, when known)."""
+    each unit's place in it (`regions`: the text's paragraphs of several lines)."""
     roots = _tree(units)
-    regions = [leaf for leaf in (blocks or scan(text)).leaves if _wrapped(leaf)]
     out = Output()
     position = 0
     index = 0
@@ -165,7 +174,7 @@ def pieces(
             while index < len(roots) and roots[index].unit.start < region.spans[-1][1]:
                 members.append(roots[index])
                 index += 1
-            done = [_render(n, translate, text) for n in members]
+            done = [_render(n, translate, text, False) for n in members]
             region_index += 1
             if any(d is not None and d.translated for d in done):
                 out.write(text[position : region.spans[0][0]])
@@ -224,8 +233,9 @@ def _copy(out: Output, text: str, position: int, node: _Node, done: _Done | None
 
 def _place_all(out: Output, node: _Node, text: str, shift: int) -> None:
     unit = node.unit
+    start, end = unit.start, unit.end
     out.placed.append(
-        Placed(unit, text[unit.start : unit.end], shift + unit.start, shift + unit.end, False)
+        _new(Placed, (unit, text[start:end], shift + start, shift + end, False, False))
     )
     for child in node.children:
         _place_all(out, child, text, shift)
@@ -250,7 +260,7 @@ _HARD = ""  # an atom that stands for a hard line break
 
 
 def _rewrap(
-    out: Output, text: str, region: Leaf, members: list[_Node], done: list[_Done | None]
+    out: Output, text: str, region: Region, members: list[_Node], done: list[_Done | None]
 ) -> None:
     """A changed paragraph of several lines, wrapped at the source's width: words as
     they were, with a space (or a line break) only where the source had blanks."""
@@ -267,22 +277,14 @@ def _rewrap(
         )
         first = len(atoms)
         words = source.split()
-        if words and not (tags and "<" in source):
+        if tags and "<" in source:  # each word's tags restored (their markup has blanks)
+            words = [_restore(word, tags) if "<" in word else word for word in words]
+            if any("\n" in opening or "\n" in closing for opening, closing in tags):
+                _hard_words(words, spaced, atoms)
+                words = []
+        if words:
             atoms.append((words[0], spaced))
             atoms += [(word, True) for word in words[1:]]
-            words = []
-        for word in words:
-            if tags and "<" in word:
-                word = _restore(word, tags)
-                if "\n" in word:
-                    blank = spaced or len(atoms) > first
-                    for number, piece in enumerate(word.split("\n")):
-                        if number:
-                            atoms.append((_HARD, False))
-                        if piece:
-                            atoms.append((piece, blank and not number))
-                    continue
-            atoms.append((word, spaced or len(atoms) > first))
         ranges.append((first, len(atoms)))
         spaced = False
         position = unit.end
@@ -336,12 +338,24 @@ def _rewrap(
         piece = written[begin:end]
         translated = result is not None and result.own
         broken = result is not None and result.broken
-        out.placed.append(Placed(node.unit, piece, base + begin, base + end, translated, broken))
+        placed = (node.unit, piece, base + begin, base + end, translated, broken)
+        out.placed.append(_new(Placed, placed))
         _place_children(out, node, piece, base + begin, 0)
 
 
+def _hard_words(words: list[str], spaced: bool, atoms: list[tuple[str, bool]]) -> None:
+    """The atoms of a unit's words (tags restored) whose markup may hold hard breaks."""
+    for index, word in enumerate(words):
+        blank = spaced or index > 0
+        for number, piece in enumerate(word.split("\n")):
+            if number:
+                atoms.append((_HARD, False))
+            if piece:
+                atoms.append((piece, blank and not number))
+
+
 def _gap(
-    text: str, region: Leaf, start: int, end: int, atoms: list[tuple[str, bool]], spaced: bool
+    text: str, region: Region, start: int, end: int, atoms: list[tuple[str, bool]], spaced: bool
 ) -> bool:
     """The words of what lies between two units of a re-wrapped paragraph (line breaks
     and their prefixes are blanks); whether it ends in a blank."""

@@ -3,7 +3,7 @@
 Backslash escapes, code spans, autolinks, raw HTML, emphasis (the delimiter-run rules),
 links and images (inline and reference), footnote references and hard line breaks: it
 finds where each element's markup lies in a leaf's content, as nodes in source order
-that :func:`transflow.formats.markdown_units.pieces` makes text pieces, soft line
+that :func:`transflow.formats.markdown_content.pieces` makes text pieces, soft line
 breaks and tags (:mod:`transflow.markup`): paired ``open``/``close`` (emphasis,
 strong, links, inline HTML elements) and standalone ``empty`` (code spans, images,
 autolinks, footnote references, other HTML, hard breaks). Entities and escapes stay
