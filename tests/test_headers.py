@@ -274,3 +274,32 @@ def test_older_references_migrate_with_every_translation(
     assert {e.msgid: e.msgstr for e in after} == old
     assert not after.obsolete_entries() and not after.fuzzy_entries()
     assert written_references(path) == written_references(pot(project))
+
+
+def test_template_references_in_order_shared_by_each_block() -> None:
+    """A text in several blocks names each once, in order of first use (a block met again
+    after another too); the entries of one block share one tuple of references, and a
+    catalog read with the template's entries as `shared` holds the template's strings."""
+    from transflow import poformat, poparse
+    from transflow.model import Catalog, Unit
+    from transflow.template import template_entries
+
+    texts = [(1, "A."), (1, "B."), (1, "E."), (2, "A."), (3, "C."), (2, "A."), (1, "A.")]
+    texts.append((3, "D."))
+    units = [Unit(block, n, "sentence", text, 0, 1) for n, (block, text) in enumerate(texts)]
+    entries = template_entries("my doc.txt", units)
+    assert [(e.msgid, e.references) for e in entries] == [
+        ("A.", ("my%20doc.txt:1", "my%20doc.txt:2")),
+        ("B.", ("my%20doc.txt:1",)),
+        ("E.", ("my%20doc.txt:1",)),
+        ("C.", ("my%20doc.txt:3",)),
+        ("D.", ("my%20doc.txt:3",)),
+    ]
+    assert entries[1].references is entries[2].references
+    text = poformat.format_catalog(Catalog(entries=entries))
+    read = list(poparse.entries(text, shared={e.msgid: e for e in entries}))
+    assert read == list(entries)
+    assert all(
+        r.msgid is e.msgid and r.references is e.references
+        for r, e in zip(read, entries, strict=True)
+    )

@@ -280,6 +280,40 @@ def test_a_large_catalog_read_in_pieces_is_read_as_whole(tmp_path: Path) -> None
     assert caught.value.line == raw[: len(raw) // 2].count(b"\n") + 1
 
 
+def test_a_catalog_read_from_its_file_in_pieces_is_read_as_whole(tmp_path: Path) -> None:
+    """extract's reader (catalog.read_hashed) reads from the file a piece at a time: the
+    same entries and lines as parse_bytes, and the size and SHA-256 of the bytes; a file it
+    does not read so (another charset, CRLF, bytes not UTF-8, a duplicate) is None, for a
+    whole read that names the error."""
+    import hashlib
+
+    from transflow import catalog
+
+    rnd = random.Random(11)
+    entries = {e.key: e for e in (random_entry(rnd, n) for n in range(9000))}
+    text = format_catalog(Catalog(header=HEADER, entries=tuple(entries.values())))
+    path = tmp_path / "big.po"
+    raw = text.encode("utf-8")
+    for data in (raw, format_catalog(Catalog(entries=tuple(entries.values())[:3])).encode()):
+        path.write_bytes(data)
+        found = catalog.read_hashed(path)
+        assert found is not None
+        size, digest, read = found
+        whole = catalog.parse_bytes(data, path)
+        assert (size, digest, read) == (len(data), hashlib.sha256(data).digest(), whole)
+        assert [e.line for e in read.entries] == [e.line for e in whole.entries]
+    assert len(raw) > 3 * catalog._PIECE
+    last = text[text.rindex("\n\n") :]
+    for other in (
+        text.replace("charset=UTF-8", "charset=ISO-8859-1").encode("latin-1", "replace"),
+        text.replace("\n", "\r\n").encode(),
+        raw[: len(raw) // 2] + b"\xff" + raw[len(raw) // 2 :],
+        (text + last).encode(),
+    ):
+        path.write_bytes(other)
+        assert catalog.read_hashed(path) is None
+
+
 # ------------------------------------------------- build's reader: unit_translations
 
 
@@ -289,7 +323,7 @@ def test_unit_translations_read_a_piece_at_a_time_agree_with_the_whole_catalog(
     """build reads a large catalog from the file a piece at a time and keeps what its units
     need: the same msgstr, status and line as the whole catalog's entries give."""
     from transflow.catalog import read, unit_translations
-    from transflow.model import Unit, status_of, unit_entries
+    from transflow.model import Status, Unit, status_of, unit_entries
 
     rnd = random.Random(7)
     entries = [random_entry(rnd, number) for number in range(6000)]
@@ -301,13 +335,17 @@ def test_unit_translations_read_a_piece_at_a_time_agree_with_the_whole_catalog(
     assert path.stat().st_size > 3 << 20  # several pieces
     units = [Unit(1, n, "sentence", e.msgid, 0, 1) for n, e in enumerate(entries)]
     units.append(Unit(2, 1, "sentence", "in no catalog", 0, 1))
-    found = unit_translations(path, units)
+    found = unit_translations(path, units, lines=True)
     whole = unit_entries(read(path).entries)
     expected = {text: (e.msgstr, status_of(e), e.line) for text, e in whole.items() if e.msgstr}
-    assert {text: tuple(t) for text, t in found.items()} == expected
+    got = {text: (s, found.status(text), found.lines[text]) for text, s in found.msgstrs.items()}
+    assert got == expected
     assert len(expected) > 3000
+    assert {status_of(e) for e in whole.values() if e.msgstr} > {Status.ACCEPTED}
+    assert found.status("in no catalog") is Status.UNTRANSLATED
+    assert unit_translations(path, units)[:2] == found[:2]  # lines only when asked for
     by_text = {u.text: u.text for u in units}
-    assert all(text is by_text[text] for text in found)  # the units' own strings
+    assert all(text is by_text[text] for table in found for text in table)  # the units' own
 
 
 def test_unit_translations_report_the_first_problem_as_read_does(tmp_path: Path) -> None:

@@ -11,40 +11,14 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from transflow import __version__, markup
 from transflow.errors import TransflowError
 from transflow.model import Catalog, Entry, Status, Unit, status_of
-
-# CLDR / gettext plural rules for the languages we know; others get none (documents use no plurals).
-PLURAL_FORMS = {
-    "az": "nplurals=2; plural=(n != 1);",
-    "ur": "nplurals=2; plural=(n != 1);",
-    "en": "nplurals=2; plural=(n != 1);",
-    "de": "nplurals=2; plural=(n != 1);",
-    "es": "nplurals=2; plural=(n != 1);",
-    "it": "nplurals=2; plural=(n != 1);",
-    "tr": "nplurals=2; plural=(n != 1);",
-    "fr": "nplurals=2; plural=(n > 1);",
-    "pt_BR": "nplurals=2; plural=(n > 1);",
-    "fa": "nplurals=2; plural=(n > 1);",
-    "hi": "nplurals=2; plural=(n != 1);",
-    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
-    ": n%100>=11 ? 4 : 5);",
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-    "(n%100<10 || n%100>=20) ? 1 : 2);",
-    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-    "(n%100<10 || n%100>=20) ? 1 : 2);",
-    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
-    "ja": "nplurals=1; plural=0;",
-    "zh": "nplurals=1; plural=0;",
-    "ko": "nplurals=1; plural=0;",
-}
 
 
 def now() -> str:
@@ -65,141 +39,11 @@ def now() -> str:
     return when.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def header_fields(
-    document: str,
-    language: str | None,
-    created: str,
-    existing: Sequence[tuple[str, str]] = (),
-) -> tuple[tuple[str, str], ...]:
-    """The header fields of `document`'s catalog in `language` (None: the template), in
-    the order xgettext writes them, given the header it has now (`existing`).
-
-    `created` is the template's POT-Creation-Date (:func:`creation_date`), which a
-    catalog copies as msgmerge does; a template's PO-Revision-Date is the same. The fields
-    a person or their editor writes (Poedit updates a PO-Revision-Date on save) keep their
-    values in `existing`: Report-Msgid-Bugs-To, a catalog's PO-Revision-Date (which
-    changes where transflow changes translations, :func:`revised`), Last-Translator,
-    Language-Team and X-Generator. Missing, they are written: PO-Revision-Date from
-    `created`, X-Generator naming transflow, the others empty (``msgfmt --check`` takes
-    empty ones, not xgettext's placeholders)."""
-    found = dict(existing)
-
-    def personal(name: str, default: str) -> tuple[str, str]:
-        return (name, found.get(name, default))
-
-    fields = [
-        ("Project-Id-Version", document),
-        personal("Report-Msgid-Bugs-To", ""),
-        ("POT-Creation-Date", created),
-        ("PO-Revision-Date", created) if not language else personal("PO-Revision-Date", created),
-        personal("Last-Translator", ""),
-        personal("Language-Team", ""),
-        ("Language", language or ""),
-        ("MIME-Version", "1.0"),
-        ("Content-Type", "text/plain; charset=UTF-8"),
-        ("Content-Transfer-Encoding", "8bit"),
-    ]
-    if language:
-        plural = PLURAL_FORMS.get(language) or PLURAL_FORMS.get(language.split("_")[0])
-        if plural:
-            fields.append(("Plural-Forms", plural))
-    fields.append(personal("X-Generator", f"transflow {__version__}"))
-    return tuple(fields)
-
-
-def creation_date(entries: Sequence[Entry], path: Path, date: str) -> str:
-    """The POT-Creation-Date of a template made of `entries`: the one in the template file
-    at `path` when that file holds the same units (texts, positions, kinds, in order), else
-    `date`. A file that cannot be read is replaced, so it gets `date`. The file is read a
-    piece at a time and only as far as its first unit that differs (where there is one,
-    it is usually near the top, and nothing is kept of it)."""
-    if not path.exists():
-        return date
-    from transflow import poparse
-
-    try:
-        return _same_units_date(_streamed(path, untranslated=True), entries, path) or date
-    except (poparse.Unusual, UnicodeDecodeError):
-        pass  # not the usual layout: read whole, as any catalog
-    except TransflowError:
-        return date
-    try:
-        before = read(path)
-    except TransflowError:
-        return date
-    kept = before.header_value("POT-Creation-Date")
-    if not kept or _units(before.entries) != _units(entries):
-        return date
-    return kept
-
-
-def _same_units_date(found: Iterator[Entry], entries: Sequence[Entry], path: Path) -> str | None:
-    """The POT-Creation-Date of the file whose entries are `found`, if they are units as
-    `entries` (and the file passes what :func:`parse` checks); None otherwise."""
-    from transflow import poparse
-
-    header: Entry | None = None
-    wanted = iter(entries)
-    for entry in found:
-        if header is None and entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
-            header = entry
-            continue
-        poparse.check_entry(entry, path)
-        unit = next(wanted, None)
-        if unit is None or _unit(unit) != _unit(entry):
-            return None
-    if next(wanted, None) is not None or header is None:
-        return None
-    for line in header.msgstr.split("\n"):  # the header's fields, as parse reads them
-        name, colon, value = line.partition(":")
-        if colon and name.strip() == "POT-Creation-Date":
-            return value.strip() or None
-    return None
-
-
-def _units(entries: Sequence[Entry]) -> list[tuple[str | None, str, tuple[str, ...], str]]:
-    """What a template says of each unit, as it reads back from the file."""
-    return [_unit(e) for e in entries]
-
-
-def _unit(e: Entry) -> tuple[str | None, str, tuple[str, ...], str]:
-    return (e.msgctxt, e.msgid, tuple(dict.fromkeys(e.references)), "\n".join(e.extracted_comments))
-
-
 def revised(found: Catalog, date: str) -> Catalog:
     """`found` with PO-Revision-Date `date`: transflow changed its translations."""
     from transflow.merge import merge_header
 
     return replace(found, header=merge_header(found.header, (("PO-Revision-Date", date),)))
-
-
-def template_entries(document: str, units: Sequence[Unit]) -> tuple[Entry, ...]:
-    """One entry per distinct unit text, in order of first use; references name blocks.
-
-    A reference is ``document:block`` (``doc.txt:4``: the unit is in the document's 4th
-    block), a form every gettext tool, Babel and Poedit read as file:line and keep: a
-    position, not a line number, so rewrapping or editing a paragraph changes no other
-    entry's reference. The units of one block come in their order in the file."""
-    name = document.replace(" ", "%20")
-    refs: dict[str, dict[str, None]] = {}
-    kinds: dict[str, list[str]] = {}
-    tagged: dict[str, tuple[str, ...]] = {}  # what a unit's inline tags stand for
-    for unit in units:
-        refs.setdefault(unit.text, {})[f"{name}:{unit.block}"] = None
-        if unit.kind not in ("sentence", "paragraph"):
-            kinds.setdefault(unit.text, [])
-            if unit.kind not in kinds[unit.text]:
-                kinds[unit.text].append(unit.kind)
-        if unit.tags and unit.text not in tagged:
-            tagged[unit.text] = markup.describe(unit.text, unit.tags)
-    return tuple(
-        Entry(
-            msgid=text,
-            references=tuple(positions),
-            extracted_comments=(*kinds.get(text, ()), *tagged.get(text, ())),
-        )
-        for text, positions in refs.items()
-    )
 
 
 def read_text(path: Path) -> str:
@@ -267,7 +111,7 @@ _PIECE = 1 << 20  # bytes: a larger catalog is decoded and read a piece at a tim
 
 
 def parse_bytes(
-    raw: bytes, path: Path, untranslated: bool = True, shared: Mapping[str, str] | None = None
+    raw: bytes, path: Path, untranslated: bool = True, shared: Mapping[str, Entry] | None = None
 ) -> Catalog:
     """:func:`parse` of :func:`decode`'s text, without that text: a large UTF-8 catalog in
     the usual layout (:mod:`transflow.poparse`'s fast reader) is decoded and read a piece
@@ -286,7 +130,7 @@ def parse_bytes(
 
 
 def pieces(
-    raw: bytes, untranslated: bool = True, shared: Mapping[str, str] | None = None
+    raw: bytes, untranslated: bool = True, shared: Mapping[str, Entry] | None = None
 ) -> Iterator[Entry]:
     """The entries of the UTF-8 catalog `raw` as the fast reader reads them, a piece of
     about :data:`_PIECE` bytes at a time (entries in the usual layout hold no blank line,
@@ -308,58 +152,80 @@ def pieces(
         start = end
 
 
-class Translation(NamedTuple):
-    """What ``build`` needs of a unit's entry."""
+class Translations(NamedTuple):
+    """What ``build`` needs of the entries of a document's units (:func:`unit_translations`),
+    each unit's text a key: no msgid is held twice, nor a msgstr, nor anything per entry."""
 
-    msgstr: str
-    status: Status
-    line: int | None  # of the entry's msgid
+    msgstrs: dict[str, str]  # a unit's text -> its entry's msgstr, where it has one
+    unaccepted: dict[str, Status]  # -> its status, where that is not accepted (fuzzy)
+    lines: dict[str, int | None]  # -> its entry's line (only when asked for)
+
+    def status(self, text: str) -> Status:
+        """The status of the unit whose text is `text`."""
+        if text not in self.msgstrs:
+            return Status.UNTRANSLATED
+        return self.unaccepted.get(text, Status.ACCEPTED)
 
 
-def unit_translations(path: Path, units: Iterable[Unit]) -> dict[str, Translation]:
+def unit_translations(path: Path, units: Iterable[Unit], lines: bool = False) -> Translations:
     """The translated entries of the catalog at `path` that hold the translations of
-    `units` (as :func:`transflow.model.unit_entries` picks them), by msgid; each key is the
-    unit's own text, so that no msgid is held twice. The whole catalog is checked as
-    :func:`read` checks it; a large UTF-8 one in the usual layout is read from the file a
-    piece at a time, never whole."""
+    `units` (as :func:`transflow.model.unit_entries` picks them), by msgid, and their
+    lines with `lines`. The whole catalog is checked as :func:`read` checks it; a large
+    UTF-8 one in the usual layout is read from the file a piece at a time, never whole."""
     from transflow import poparse
 
     texts = {unit.text: unit.text for unit in units}
-    found: dict[str, Translation] = {}
+    found = Translations({}, {}, {})
+    pick = _picker(found, lines)
     try:
         checks = poparse.Checks(path)
         add, shared_text = checks.add, texts.get
-        for entry in _streamed(path):
+        for entry in streamed(path):
             shared = shared_text(entry.msgid)
             if add(entry, entry.msgid if shared is None else shared) and shared is not None:
-                _pick(found, shared, entry)
+                pick(shared, entry)
         checks.finish()
         return found
     except (poparse.Unusual, UnicodeDecodeError):
-        found.clear()  # another charset or layout: read whole, errors and all
+        for table in found:  # another charset or layout: read whole, errors and all
+            table.clear()
     for entry in read(path, untranslated=False).entries:
         shared = texts.get(entry.msgid)
         if shared is not None:
-            _pick(found, shared, entry)
+            pick(shared, entry)
     return found
 
 
-def _pick(found: dict[str, Translation], msgid: str, entry: Entry) -> None:
-    """:func:`transflow.model.unit_entries`' choice, for a unit's text `msgid`."""
-    if entry.obsolete or entry.msgid_plural is not None:
-        return
-    if entry.msgctxt is None or msgid not in found:
-        status = _ACCEPTED if "fuzzy" not in entry.flags and entry.msgstr else status_of(entry)
-        found[msgid] = _new(Translation, (entry.msgstr, status, entry.line))
+def _picker(found: Translations, lines: bool) -> Callable[[str, Entry], None]:
+    """What adds the entry of a unit's text `msgid` to `found`, as
+    :func:`transflow.model.unit_entries` chooses it (hot: one call for each entry)."""
+    msgstrs, unaccepted, line_of = found
+    pop = unaccepted.pop
+
+    def pick(msgid: str, entry: Entry) -> None:
+        if entry.obsolete or entry.msgid_plural is not None or not entry.msgstr:
+            return
+        if entry.msgctxt is None or msgid not in msgstrs:
+            msgstrs[msgid] = entry.msgstr
+            if "fuzzy" in entry.flags:
+                unaccepted[msgid] = status_of(entry)
+            else:
+                pop(msgid, None)
+            if lines:
+                line_of[msgid] = entry.line
+
+    return pick
 
 
-_new = tuple.__new__  # a named tuple made without its Python-level __new__: hot
-_ACCEPTED = Status.ACCEPTED
-
-
-def _streamed(path: Path, untranslated: bool = False) -> Iterator[Entry]:
-    """:func:`pieces`' entries (only those with a msgstr unless `untranslated`), read from
-    the file a piece at a time."""
+def streamed(
+    path: Path,
+    untranslated: bool = False,
+    shared: Mapping[str, Entry] | None = None,
+    read: Callable[[bytes], object] | None = None,
+) -> Iterator[Entry]:
+    """:func:`pieces`' entries (only those with a msgstr unless `untranslated`; `shared`:
+    see :func:`transflow.poparse.entries`), read from the file a piece at a time, each of
+    which is given to `read` as it is read."""
     from transflow import poparse
 
     try:
@@ -368,6 +234,8 @@ def _streamed(path: Path, untranslated: bool = False) -> Iterator[Entry]:
         raise TransflowError(f"cannot read the catalog: {exc.strerror}", path) from None
     with handle:
         buffer = handle.read(_PIECE)
+        if read is not None:
+            read(buffer)
         head = buffer[:_HEAD].decode("latin-1")
         if (
             buffer[: buffer.find(b"\n") + 1].endswith(b"\r\n")
@@ -378,13 +246,44 @@ def _streamed(path: Path, untranslated: bool = False) -> Iterator[Entry]:
         line = 1
         while buffer:
             more = handle.read(_PIECE)
+            if read is not None and more:
+                read(more)
             buffer += more
             cut = buffer.rfind(b"\n\n") + 2 if more else len(buffer)
             if more and cut < 2:
                 continue  # no blank line yet
             piece, buffer = buffer[:cut], buffer[cut:]
-            yield from poparse.entries(piece.decode("utf-8"), untranslated, line, False)
+            yield from poparse.entries(piece.decode("utf-8"), untranslated, line, False, shared)
             line += piece.count(b"\n")
+
+
+def read_hashed(
+    path: Path, shared: Mapping[str, Entry] | None = None
+) -> tuple[int, bytes, Catalog] | None:
+    """The catalog at `path` as :func:`read` reads it, with the size and SHA-256 of the
+    bytes it was read from, read from the file a piece at a time (so that its bytes are
+    never held whole): for a UTF-8 catalog in the usual layout with no error; None for any
+    other (read it whole, which names the error). `shared`: see
+    :func:`transflow.poparse.entries`."""
+    import hashlib
+
+    from transflow import poparse
+
+    digest, size = hashlib.sha256(), [0]
+
+    def read(data: bytes) -> None:
+        digest.update(data)
+        size[0] += len(data)
+
+    try:
+        checks = poparse.Checks(path)
+        add = checks.add
+        found = tuple(e for e in streamed(path, True, shared, read) if add(e, e.msgid))
+        checks.finish()
+    except (poparse.Unusual, UnicodeDecodeError, TransflowError):
+        return None
+    header = (checks.header, checks.header_comments, checks.header_fuzzy)
+    return size[0], digest.digest(), Catalog(*header, found)
 
 
 def parse(text: str, path: Path, untranslated: bool = True) -> Catalog:

@@ -59,7 +59,7 @@ def merge(
 ) -> Catalog:
     """The catalog for `template` (entries with empty msgstr), keeping `existing`'s work.
 
-    `header` holds the fields transflow writes (:func:`transflow.catalog.header_fields`);
+    `header` holds the fields transflow writes (:func:`transflow.template.header_fields`);
     the other header fields of `existing` (an editor's own keys) are kept, in their order.
     """
     plural = [e for e in existing.entries if e.plural]

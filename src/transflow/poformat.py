@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+from array import array
 
 from transflow.linebreak import breaks
 from transflow.model import Catalog, Entry
@@ -206,37 +207,48 @@ class Printer:
     text), doing once the work they share: a catalog entry as the template has it (every
     entry of a fresh catalog, a new unit's) reuses the template's block, and one with the
     same msgid its msgid lines, which cost the most (line breaking). What it keeps is the
-    template's bytes, a block each; a catalog is made a block at a time, so that its
-    text is never held whole as well as its bytes."""
+    template's bytes and where each block starts in them; a catalog is made a block at a
+    time, so that its text is never held whole as well as its bytes."""
 
     def __init__(self) -> None:
         self._entries: list[Entry] = []
-        self._blocks: list[bytes] = []
+        self._data = b""
+        self._starts = array("q", [0])  # of each block in `_data`, then its end + 1
 
-    def render(self, catalog: Catalog, template: bool = False) -> bytes:
-        """The bytes of `catalog`; a `template`'s are kept, for the catalogs after it."""
+    def render(self, catalog: Catalog, template: bool = False, size: int = 0) -> bytes:
+        """The bytes of `catalog`; a `template`'s are kept, for the catalogs after it.
+        `size`: about how many they are (the file's they replace); by default, as many as
+        the template's."""
         entries = _written(catalog)
-        known, blocks = self._entries, self._blocks
-        kept: list[bytes] = []
-        out = io.BytesIO()
+        known, data, starts = self._entries, self._data, self._starts
+        view = memoryview(data)
+        kept = array("q")
+        # made at its full size at once (a zeroed buffer is not resident until written),
+        # not grown a piece at a time, which leaves holes in the heap a large catalog long
+        out = io.BytesIO(bytes(size or len(data)))
+        write = out.write
         for number, entry in enumerate(entries):
             if number:
-                out.write(b"\n")
-            block = None
+                write(b"\n")
+            if template:
+                kept.append(out.tell())
             if number < len(known):
                 same = known[number]
+                start, end = starts[number], starts[number + 1] - 1
                 if entry is same or entry == same:
-                    block = blocks[number]
-                elif _same_msgid_lines(entry, same):
-                    block = _block_with(entry, blocks[number])
-            if block is None:
-                block = _block(entry).encode("utf-8")
-            out.write(block)
-            if template:
-                kept.append(block)
+                    write(view[start:end])
+                    continue
+                if _same_msgid_lines(entry, same):
+                    write(_block_with(entry, data, start, end))
+                    continue
+            write(_block(entry).encode("utf-8"))
+        view.release()
+        out.truncate()
+        value = out.getvalue()
         if template:
-            self._entries, self._blocks = entries, kept
-        return out.getvalue()
+            kept.append(len(value) + 1)
+            self._entries, self._data, self._starts = entries, value, kept
+        return value
 
 
 def encoded(catalog: Catalog) -> bytes:
@@ -264,18 +276,19 @@ def _wraps(entry: Entry) -> bool:
 _MSGID = b'msgid "'
 
 
-def _block_with(entry: Entry, template: bytes) -> bytes:
-    """`entry`'s block, its msgid lines taken from the block `template` of an entry whose
-    msgid is written alike (:func:`_same_msgid_lines`). Only the keyword line of the msgid
-    starts with ``msgid "`` (other lines start with ``"`` or ``#``), and only a msgstr
-    or msgid_plural keyword line ends the msgid's lines."""
-    start = 0 if template.startswith(_MSGID) else template.rfind(b"\n" + _MSGID) + 1
-    end = template.index(b"\nmsg", start) + 1
+def _block_with(entry: Entry, data: bytes, start: int, end: int) -> bytes:
+    """`entry`'s block, its msgid lines taken from the block ``data[start:end]`` of an entry
+    whose msgid is written alike (:func:`_same_msgid_lines`). Only the keyword line of the
+    msgid starts with ``msgid "`` (other lines start with ``"`` or ``#``), and only a
+    msgstr or msgid_plural keyword line ends the msgid's lines."""
+    if not data.startswith(_MSGID, start, end):
+        start = data.rfind(b"\n" + _MSGID, start, end) + 1
+    end = data.index(b"\nmsg", start, end) + 1
     out: list[str] = []
     msgid = _entry(out, entry, msgid_lines=False)
     head = "".join(line + "\n" for line in out[:msgid])
     tail = "".join(line + "\n" for line in out[msgid:])
-    return head.encode("utf-8") + template[start:end] + tail.encode("utf-8")
+    return head.encode("utf-8") + data[start:end] + tail.encode("utf-8")
 
 
 def _written(catalog: Catalog) -> list[Entry]:

@@ -99,14 +99,15 @@ def entries(
     untranslated: bool = True,
     line: int = 1,
     whole: bool = True,
-    shared: Mapping[str, str] | None = None,
+    shared: Mapping[str, Entry] | None = None,
 ) -> Iterator[Entry]:
     """The entries of `text` one at a time as the fast reader reads them (the header's
     too, and unchecked: see :func:`checked`), for a reader that may stop early or read a
     file a piece at a time (not `whole`: `text` then starts at `line` of its file, whose
     first line does not end in CRLF); raises :class:`Unusual` where the layout is not the
-    usual one. A msgid in `shared` is given as its value there, an equal string the caller
-    holds already (a document's unit texts), so that it is not held twice."""
+    usual one. An entry whose msgid is a key of `shared` (a template's entries, by msgid)
+    gets that entry's msgid, and its references when they are equal: strings and tuples
+    the caller holds already, so that they are not held twice."""
     if whole:
         text = crlf_to_lf(text)
     if not text.endswith("\n"):
@@ -158,8 +159,13 @@ def entries(
         pos = match.end()
         if "\\" in msgid:
             msgid = _unescape(msgid)
+        refs = tuple(references)
         if shared is not None:
-            msgid = shared.get(msgid, msgid)
+            known = shared.get(msgid)
+            if known is not None:
+                msgid = known.msgid
+                if known.references == refs:
+                    refs = known.references
         yield new(  # Entry(...) without its Python-level __new__: hot
             Entry,
             (
@@ -168,7 +174,7 @@ def entries(
                 None if ctxt is None else _unescape(ctxt),
                 tuple(translator),
                 tuple(extracted),
-                tuple(references),
+                refs,
                 tuple(flags),
                 previous_msgid,
                 previous_msgctxt,

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from transflow import markup
-from transflow.catalog import Translation, unit_translations
+from transflow.catalog import Translations, unit_translations
 from transflow.config import Config
 from transflow.model import Placed, Status, Unit
 from transflow.project import (
@@ -115,9 +115,7 @@ def build(
     return written, [job.output() for job in jobs]
 
 
-def _translations(
-    config: Config, doc: Document, lang: str, units: Sequence[Unit]
-) -> dict[str, Translation]:
+def _translations(config: Config, doc: Document, lang: str, units: Sequence[Unit]) -> Translations:
     """The translations of `units` in the document's catalog in `lang` (an untranslated
     entry publishes as a unit without entry)."""
     path = po_path(config, doc, lang)
@@ -153,7 +151,7 @@ class _Job:
         lang: str,
         text: str,
         units: Sequence[Unit],
-        found: dict[str, Translation],
+        found: Translations,
         include: bool,
         min_completion: float,
     ) -> None:
@@ -165,14 +163,13 @@ class _Job:
         self.catalog = self.catalog_file
         if self.catalog.is_relative_to(config.root):
             self.catalog = self.catalog.relative_to(config.root)
-        published = {
-            t: e.msgstr
-            for t, e in found.items()
-            if e.msgstr and (include or e.status is Status.ACCEPTED)
-        }
+        msgstrs, unaccepted = found.msgstrs, found.unaccepted
+        published = msgstrs  # (the same table when every translation is published)
+        if unaccepted and not include:
+            published = {t: s for t, s in msgstrs.items() if t not in unaccepted}
         self.published = published
-        get, untranslated = found.get, (None, Status.UNTRANSLATED)
-        self.statuses = [(get(u.text) or untranslated)[1] for u in units]
+        status = found.status
+        self.statuses = [status(u.text) for u in units]
         done = [u.text in published for u in units]
         completion = 100.0 * sum(done) / len(units) if units else 100.0
         self.completion = round(completion, 1)
@@ -219,13 +216,12 @@ class _Job:
         few translations are ever broken)."""
         if not units:
             return ()
-        lines = unit_translations(self.catalog_file, units)
+        lines = unit_translations(self.catalog_file, units, lines=True).lines
         found = []
         for unit in units:
             problems = markup.problems(unit.text, self.published[unit.text])
             reference = f"{self.doc.name}:{unit.block}"
-            entry = lines.get(unit.text)  # (None: the catalog changed since it was read)
-            line = entry.line if entry else None
+            line = lines.get(unit.text)  # (None: the catalog changed since it was read)
             found.append(
                 Broken(str(self.catalog), line, reference, "; ".join(problems) or "broken")
             )

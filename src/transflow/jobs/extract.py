@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow import cache, catalog, files, poformat, swap
+from transflow import cache, catalog, files, poformat, swap, template
 from transflow.cache import ExtractState
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.model import Catalog
+from transflow.model import Catalog, Entry
 from transflow.project import (
     Document,
     Written,
@@ -49,7 +49,7 @@ class Merged:
 
 
 def _read_existing(
-    path: Path, header_only: bool, shared: Mapping[str, str] | None = None
+    path: Path, header_only: bool, shared: Mapping[str, Entry] | None = None
 ) -> tuple[swap.Seen | None, Catalog]:
     """What a catalog file holds (None: no file) and what it says (only its header:
     `header_only`).
@@ -72,10 +72,17 @@ def _read_once(
     path: Path,
     header_only: bool,
     seen: list[swap.Seen],
-    shared: Mapping[str, str] | None = None,
+    shared: Mapping[str, Entry] | None = None,
 ) -> tuple[swap.Seen, Catalog]:
-    """:func:`_read_existing`, once; what the file holds is added to `seen` first. A msgid
-    equal to a string in `shared` is that string (:func:`transflow.poparse.entries`)."""
+    """:func:`_read_existing`, once; what the file holds is added to `seen` first.
+    `shared`: see :func:`transflow.poparse.entries`. A large catalog is read from the file
+    a piece at a time where it can be (:func:`transflow.catalog.read_hashed`)."""
+    if not header_only:
+        streamed = catalog.read_hashed(path, shared)
+        if streamed is not None:
+            size, digest, found = streamed
+            seen.append(swap.Seen(size, digest))
+            return seen[-1], found
     try:
         raw = path.read_bytes()
     except OSError:
@@ -118,19 +125,18 @@ def update_catalogs(
             if state is not None:
                 state.record(watched)
             found: list[tuple[Path, str | None, swap.Seen | None, Catalog]] = []
-            _, units = units_of(config, doc)
-            texts: dict[str, str] = {}  # msgids read are these strings (the template's)
-            for unit in units:
-                texts.setdefault(unit.text, unit.text)
+            # (the document's text and units are let go once the template is made)
+            entries = template.template_entries(doc.name, units_of(config, doc)[1])
+            shared = {e.msgid: e for e in entries}  # the strings entries read share
             for path, lang in targets:
                 header_only = lang is None and not whole_templates
-                old, existing = _read_existing(path, header_only, texts)
+                old, existing = _read_existing(path, header_only, shared)
                 found.append((path, lang, old, existing))
-            template = catalog.template_entries(doc.name, units)
-            noted = terms.annotate(template, [lang for _, lang, _, _ in found])
-            created = catalog.creation_date(noted[None], found[0][0], date)
+            del shared
+            noted = terms.annotate(entries, [lang for _, lang in targets])
+            created = template.creation_date(noted[None], found[0][0], date)
             for path, lang, old, existing in found:
-                fields = catalog.header_fields(doc.stem, lang, created, existing.header)
+                fields = template.header_fields(doc.stem, lang, created, existing.header)
                 new = merge(noted[lang], existing, fields, config.fuzzy_threshold)
                 # the base of the merge-on-write; a template's only for `outdated`
                 kept = existing if old and (lang or whole_templates) else None
@@ -200,7 +206,8 @@ def write_catalogs(
             continue
         if item.document != document:
             printer, document = poformat.Printer(), item.document  # what the last one shared
-        data = printer.render(item.catalog, template=item.language is None)
+        size = item.old.size if item.old is not None else 0
+        data = printer.render(item.catalog, template=item.language is None, size=size)
         if item.old is not None and swap.Seen.of(data) == item.old:
             written.append(Written(item.path, "unchanged"))
         else:
