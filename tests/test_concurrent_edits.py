@@ -161,10 +161,15 @@ def test_three_way_merge_keeps_the_persons_work() -> None:
     assert by_id["E"] == _entry("E", "e")
 
 
-def test_a_file_saved_at_the_moment_of_the_swap_is_merged_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given", ["bytes", "pieces"])
+def test_a_file_saved_at_the_moment_of_the_swap_is_merged_too(tmp_path: Path, given: str) -> None:
     """The save lands between transflow's last look and its rename: it is caught in the
-    swapped-out file (renameat2 RENAME_EXCHANGE), put back, and merged in."""
+    swapped-out file (renameat2 RENAME_EXCHANGE), put back, and merged in. The data to
+    write may be given as bytes or as what makes them a piece at a time."""
     from transflow import swap
+
+    def data(*pieces: bytes) -> swap.Data:
+        return b"".join(pieces) if given == "bytes" else lambda: iter(pieces)
 
     if not sys.platform.startswith("linux"):
         pytest.skip("the one-step swap is Linux's")
@@ -180,13 +185,46 @@ def test_a_file_saved_at_the_moment_of_the_swap_is_merged_too(tmp_path: Path) ->
 
     def remerge(found: bytes) -> bytes:
         calls.append(found)
-        return b"ours + " + found
+        return data(b"ours + ", found)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(swap, "_exchange", exchange_after_a_save)
-        written = swap.replace_merged(path, b"old\n", b"ours\n", remerge, tmp_path)
+        written = swap.replace_merged(path, b"old\n", data(b"ou", b"rs\n"), remerge, tmp_path)
     assert calls == [b"saved by a person\n"]
-    assert path.read_bytes() == written == b"ours + saved by a person\n"
+    assert path.read_bytes() == b"ours + saved by a person\n"
+    assert written == swap.Seen.of(path.read_bytes())
+    assert not list((tmp_path / ".transflow" / "tmp").iterdir())
+
+
+def test_data_in_pieces_as_the_file_holds_is_not_written(tmp_path: Path) -> None:
+    """Pieces that make what the file held when it was read leave it as it is (not even
+    looked at again: a save made since stays as the person saved it); other pieces are
+    written whole, once."""
+    from transflow import swap
+
+    path = tmp_path / "a.po"
+    path.write_bytes(b"one\ntwo\n")
+    before = path.stat()
+    made: list[bytes] = []
+
+    def pieces(*these: bytes) -> swap.Data:
+        def make() -> list[bytes]:
+            made.extend(these)
+            return list(these)
+
+        return make
+
+    def remerge(found: bytes) -> bytes:
+        raise AssertionError("nothing to merge")
+
+    same = pieces(b"one\n", b"two\n")
+    assert swap.replace_merged(path, b"one\ntwo\n", same, remerge, tmp_path) is None
+    assert path.stat().st_ino == before.st_ino and path.stat().st_mtime_ns == before.st_mtime_ns
+    other = pieces(b"one\n", b"three\n")
+    written = swap.replace_merged(path, b"one\ntwo\n", other, remerge, tmp_path)
+    assert path.read_bytes() == b"one\nthree\n"
+    assert written == swap.Seen.of(b"one\nthree\n")
+    assert made == [b"one\n", b"two\n", b"one\n", b"three\n"]  # each made once
     assert not list((tmp_path / ".transflow" / "tmp").iterdir())
 
 

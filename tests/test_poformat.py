@@ -486,4 +486,5 @@ def test_printer_shares_work_and_prints_what_format_catalog_prints(
     assert printer.render(catalog) == format_catalog(catalog).encode()
     for size in (1, 10**6):  # the size it is told to expect, too small or too large
         assert printer.render(catalog, size=size) == format_catalog(catalog).encode()
+    assert b"".join(printer.pieces(catalog)) == format_catalog(catalog).encode()
     assert poformat.encoded(catalog) == format_catalog(catalog).encode()

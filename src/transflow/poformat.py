@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 from array import array
+from collections.abc import Iterator
 
 from transflow.linebreak import breaks
 from transflow.model import Catalog, Entry
@@ -208,7 +209,8 @@ class Printer:
     entry of a fresh catalog, a new unit's) reuses the template's block, and one with the
     same msgid its msgid lines, which cost the most (line breaking). What it keeps is the
     template's bytes and where each block starts in them; a catalog is made a block at a
-    time, so that its text is never held whole as well as its bytes."""
+    time, so that its text is never held whole as well as its bytes, and can be had a
+    piece at a time (:meth:`pieces`), so that its bytes are not held whole either."""
 
     def __init__(self) -> None:
         self._entries: list[Entry] = []
@@ -220,35 +222,60 @@ class Printer:
         `size`: about how many they are (the file's they replace); by default, as many as
         the template's."""
         entries = _written(catalog)
-        known, data, starts = self._entries, self._data, self._starts
-        view = memoryview(data)
         kept = array("q")
         # made at its full size at once (a zeroed buffer is not resident until written),
         # not grown a piece at a time, which leaves holes in the heap a large catalog long
-        out = io.BytesIO(bytes(size or len(data)))
+        out = io.BytesIO(bytes(size or len(self._data)))
         write = out.write
-        for number, entry in enumerate(entries):
-            if number:
-                write(b"\n")
-            if template:
-                kept.append(out.tell())
-            if number < len(known):
-                same = known[number]
-                start, end = starts[number], starts[number + 1] - 1
-                if entry is same or entry == same:
-                    write(view[start:end])
-                    continue
-                if _same_msgid_lines(entry, same):
-                    write(_block_with(entry, data, start, end))
-                    continue
-            write(_block(entry).encode("utf-8"))
-        view.release()
+        for block in self._blocks(entries):
+            if template:  # where the block starts, after the blank line before it
+                kept.append(out.tell() + 1 if kept else 0)
+            write(block)
         out.truncate()
         value = out.getvalue()
         if template:
             kept.append(len(value) + 1)
             self._entries, self._data, self._starts = entries, value, kept
         return value
+
+    def pieces(self, catalog: Catalog) -> Iterator[bytes]:
+        """:meth:`render`'s bytes of a catalog (not a template), about a megabyte at a time,
+        so that they are never all in memory."""
+        held: list[bytes | memoryview] = []
+        size = 0
+        for block in self._blocks(_written(catalog)):
+            held.append(block)
+            size += len(block)
+            if size >= _PIECE:
+                yield b"".join(held)
+                held.clear()
+                size = 0
+        if held:
+            yield b"".join(held)
+
+    def _blocks(self, entries: list[Entry]) -> Iterator[bytes | memoryview]:
+        """The bytes of each entry's block in turn, each after the first with the blank
+        line before it."""
+        known, data, starts = self._entries, self._data, self._starts
+        view = memoryview(data)
+        try:
+            for number, entry in enumerate(entries):
+                line = b"\n" if number else b""
+                if number < len(known):
+                    same = known[number]
+                    start, end = starts[number], starts[number + 1] - 1
+                    if entry is same or entry == same:
+                        yield view[start - len(line) : end]
+                        continue
+                    if _same_msgid_lines(entry, same):
+                        yield line + _block_with(entry, data, start, end)
+                        continue
+                yield line + _block(entry).encode("utf-8")
+        finally:
+            view.release()
+
+
+_PIECE = 1 << 20  # bytes
 
 
 def encoded(catalog: Catalog) -> bytes:

@@ -14,7 +14,7 @@ import errno
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -113,47 +113,89 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+# What to write: the bytes, or what makes them a piece at a time (called again for each
+# time they are written, so that a large catalog is never held whole).
+Data = bytes | Callable[[], Iterable[bytes]]
+
+
+def _stage(folder: Path, name: str, data: Data) -> tuple[Path, Seen]:
+    """`data` in a new temporary file in `folder` (not yet on the disk), and what it holds."""
+    import hashlib
+
+    fd, tmp = temporary(folder, name)
+    try:
+        digest, size = hashlib.sha256(), 0
+        with open(fd, "wb") as handle:
+            for piece in (data,) if isinstance(data, bytes) else data():
+                handle.write(piece)
+                digest.update(piece)
+                size += len(piece)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp, Seen(size, digest.digest())
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def replace_merged(
     path: Path,
     old: bytes | Seen | None,
-    ours: bytes,
-    remerge: Callable[[bytes], bytes],
+    ours: Data,
+    remerge: Callable[[bytes], Data],
     root: Path,
-) -> bytes | None:
+) -> Seen | None:
     """Write `ours` to `path`, which held `old` when it was read (the bytes, or what
     :class:`Seen` of them), without losing a save made since by someone else (a person in
-    an editor, who takes no lock).
+    an editor, who takes no lock); nothing is written when `ours` is what `path` held.
 
     Whenever the file is found other than expected, before or at the very moment of the
-    replacement, ``remerge(found)`` makes the bytes to write instead (:mod:`reconcile`).
+    replacement, ``remerge(found)`` makes the data to write instead (:mod:`reconcile`).
     The replacement swaps the new file with the old in one step (where the system can), so
     that a save landing at that moment is caught in the swapped-out file, swapped back at
     once and merged in the next round; elsewhere (macOS, or a file system without the swap)
     a save in the microseconds between the last look and the rename can still be lost.
-    The data reaches the disk before it replaces the old file. Returns what was written,
-    or None when there was nothing to write."""
+    The data reaches the disk before it replaces the old file. Returns what was written
+    (its size and digest), or None when there was nothing to write."""
     scratch = root / TMP_DIR
     scratch.mkdir(parents=True, exist_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     if os.stat(scratch).st_dev != os.stat(path.parent).st_dev:
         scratch = path.parent  # a rename cannot cross file systems
     on_disk = Seen.of(old) if isinstance(old, bytes) else old  # what `path` holds, we know
-    mine = Seen.of(ours)
-    for _ in range(100):
-        if seen(path) != on_disk:
-            current = settled(path, _read(path))
-            if current is not None:
-                ours = remerge(current)
-                mine = Seen.of(ours)
-            on_disk = None if current is None else Seen.of(current)
+    # `ours` is written to `tmp` before anything else: unchanged, it need not be looked at
+    tmp: Path | None = None
+    try:
+        tmp, mine = _stage(scratch, path.name, ours)
+        synced = False
         if mine == on_disk:
             return None
-        fd, tmp = temporary(scratch, path.name)
-        try:
-            with open(fd, "wb") as handle:
-                handle.write(ours)
-                handle.flush()
-                os.fsync(handle.fileno())
+        for _ in range(100):
+            if seen(path) != on_disk:
+                current = settled(path, _read(path))
+                if current is not None:
+                    ours = remerge(current)
+                    if tmp is not None:
+                        os.unlink(tmp)
+                    tmp = None
+                    tmp, mine = _stage(scratch, path.name, ours)
+                    synced = False
+                on_disk = None if current is None else Seen.of(current)
+            if mine == on_disk:
+                return None
+            if tmp is None:  # it went into `path`, or may hold someone else's save now
+                tmp, mine = _stage(scratch, path.name, ours)
+                synced = False
+            if not synced:
+                _sync(tmp)
+                synced = True
             if on_disk is None:
                 os.chmod(tmp, 0o644)
                 try:
@@ -164,22 +206,27 @@ def replace_merged(
                     if path.exists():
                         continue
                     os.replace(tmp, path)
-                return ours
+                    tmp = None
+                return mine
             os.chmod(tmp, path.stat().st_mode & 0o777)
             if seen(path) != on_disk:  # saved while we merged and wrote: merge that first
                 continue
             if not _exchange(tmp, path):
                 os.replace(tmp, path)
-                return ours
+                tmp = None
+                return mine
             if seen(tmp) == on_disk:
-                return ours
+                return mine
             # someone saved at that very moment, and their file is now `tmp`: put it back
             # at once (and a save made between the two swaps, the newer one), then merge
             _exchange(tmp, path)
             if seen(tmp) != mine:
                 _exchange(tmp, path)
+            os.unlink(tmp)  # ours, or someone's earlier save: made again if need be
+            tmp = None
             on_disk = mine  # not what `path` holds now: the next round merges it
-        finally:
+    finally:
+        if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     raise TransflowError("the file keeps changing while transflow writes it; nothing lost", path)

@@ -10,6 +10,7 @@ written atomically, merged with whatever a person saved since it was read
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -158,14 +159,14 @@ def _remove_leftovers(folders: Iterable[Path]) -> None:
                     path.unlink(missing_ok=True)
 
 
-def _write_merging(root: Path, item: Merged, data: bytes) -> Written:
+def _write_merging(root: Path, item: Merged, data: swap.Data) -> Written:
     """Write one catalog, merging in what a person saved since it was read."""
     assert item.catalog is not None
     ours = item.catalog
     notes: list[Conflict] = []
     merged = False
 
-    def remerge(found: bytes) -> bytes:
+    def remerge(found: bytes) -> swap.Data:
         nonlocal merged
         try:
             now = catalog.decode(found, item.path)
@@ -193,8 +194,10 @@ def write_catalogs(
 ) -> list[Written]:
     """Write the catalogs whose text changed, each merged with what a person saved meanwhile
     (:func:`_write_merging`) and written atomically; the folders of all that may change are
-    checked writable first. One catalog at a time is printed, written and let go, so that
-    the texts of large catalogs are never all in memory together."""
+    checked writable first. One catalog at a time is printed and written: a template whole
+    (the catalogs after it reuse its text), a catalog a piece at a time, as it is written,
+    so that the texts of large catalogs are never in memory together, nor a catalog's
+    whole."""
     for folder in {item.path.parent for item in merged if item.catalog is not None}:
         files.check_writable(folder)
     _remove_leftovers({item.path.parent for item in merged})
@@ -206,14 +209,16 @@ def write_catalogs(
             continue
         if item.document != document:
             printer, document = poformat.Printer(), item.document  # what the last one shared
-        size = item.old.size if item.old is not None else 0
-        data = printer.render(item.catalog, template=item.language is None, size=size)
-        if item.old is not None and swap.Seen.of(data) == item.old:
-            written.append(Written(item.path, "unchanged"))
+        data: swap.Data
+        if item.language is None:
+            size = item.old.size if item.old is not None else 0
+            data = printer.render(item.catalog, template=True, size=size)
         else:
-            written.append(_write_merging(root, item, data))
-            if state is not None:
-                state.record([item.path])
+            data = functools.partial(printer.pieces, item.catalog)
+        done = _write_merging(root, item, data)
+        written.append(done)
+        if state is not None and done.action != "unchanged":
+            state.record([item.path])
         del data  # before the next catalog is printed
     if state is not None:
         state.save()
