@@ -180,7 +180,7 @@ class _Job:
         }
         self.untranslated = len(units) - sum(done)
         self.sha256: str | None = None
-        self.placed: list[Placed] = []
+        self.placed: Sequence[Placed] = ()
         self.broken: tuple[Broken, ...] = ()
 
     def files(self) -> list[tuple[Path, Callable[[], bytes | Iterator[bytes]]]]:
@@ -232,7 +232,7 @@ class _Job:
         return encoded(parts)
 
     def _alignment(self) -> Iterator[bytes]:
-        placed, self.placed = self.placed, []
+        placed, self.placed = self.placed, ()
         parts = alignment_parts(self.doc, self.lang, self.path.name, placed, self.statuses)
         return encoded(parts)
 
