@@ -66,7 +66,11 @@ def blocks(text: str) -> list[tuple[int, int]]:
 
     A byte-order mark (U+FEFF) that opens a block is not part of it, and a block of
     nothing else is no block."""
-    spans = []
+    return list(_blocks(text))
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`blocks`, one at a time (a large document has a hundred thousand)."""
     for match in _BLOCK.finditer(text):
         start, end = match.span()
         while start < end and text[start] in " \t\r\n\ufeff":
@@ -74,8 +78,7 @@ def blocks(text: str) -> list[tuple[int, int]]:
         while end > start and text[end - 1] in " \t\r":
             end -= 1
         if start < end:
-            spans.append((start, end))
-    return spans
+            yield start, end
 
 
 def _front_matter(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -164,7 +167,7 @@ def pieces(
     placed = Placements()
     position = 0
     gaps: dict[str, str] = {}  # the text between blocks, one string for each (often "\n\n")
-    for number, (start, end) in enumerate(blocks(text), 1):
+    for number, (start, end) in enumerate(_blocks(text), 1):
         while block < number:  # a unit in no block is not placed
             block, group = next(groups, _END)
         members: list[Unit] = []
