@@ -7,6 +7,8 @@ Run by hand from the repository root, with the project's virtual environment:
     .venv/bin/python bench/linearity.py --scale 0.1   # every input a tenth as large
     .venv/bin/python bench/linearity.py --write-docs  # also write the table into
                                                       # docs/benchmarks.md, "Linearity"
+    .venv/bin/python bench/linearity.py --only document  # one group of rows (runs,
+                                                         # line, document)
 
 Each input is made at sizes n, 2n and 4n, and each command run on it once as a process
 (``python -m transflow`` from this tree's ``src``). The table gives the wall time, its
@@ -229,6 +231,14 @@ def extract(folder: Path) -> Run:
     return transflow(folder, "extract", "-q")
 
 
+# the groups of rows (--only): each measure, and its smallest input's size
+GROUPS: dict[str, tuple[Callable[[Path, Sequence[int]], list[Row]], float]] = {
+    "runs": (word_runs, 1 * MB),
+    "line": (wrapping, 0.4 * MB),
+    "document": (large, 12.5 * MB),
+}
+
+
 # --- the report ------------------------------------------------------------------------
 
 
@@ -293,6 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--scale", type=float, default=1.0, help="every input this many times")
     parser.add_argument("--write-docs", action="store_true", help=f"write into {DOCS_FILE}")
+    parser.add_argument(
+        "--only", choices=GROUPS, action="append", help="run this group of rows only (repeatable)"
+    )
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # see in_child
     args = parser.parse_args(argv)
     if args.step:
@@ -305,9 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     work = Path(tempfile.mkdtemp(prefix="transflow-linearity-"))
     try:
-        rows = word_runs(work, sizes(1 * MB))
-        rows += wrapping(work, sizes(0.4 * MB))
-        rows += large(work, sizes(12.5 * MB))
+        rows = []
+        for name, (measure, base) in GROUPS.items():
+            if not args.only or name in args.only:
+                rows += measure(work, sizes(base))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     section = report(rows, started, args.scale)

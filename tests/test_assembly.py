@@ -8,6 +8,7 @@ from tf_helpers import SAMPLE
 
 from transflow.formats.text import align, assemble, segment
 from transflow.languages import separator
+from transflow.model import Placed, Placements
 
 
 def none(_: str) -> str | None:
@@ -120,3 +121,33 @@ def test_hard_wrapped_paragraph_is_rewrapped_to_its_width() -> None:
         "Birinci cümlə kifayət qədər uzundur ki, sətir sonuna çatsın. The second one too."
     )
     assert out.endswith("\n\nEnd.\n")
+
+
+def test_placements_read_back_as_placed_them() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    units = segment(text)
+    rows = [
+        Placed(u, u.text, 7 * i, 7 * i + len(u.text), i % 2 == 0, i % 3 == 0)
+        for i, u in enumerate(units)
+    ]
+    placements = Placements()
+    for row in rows:
+        placements.append(row)
+    assert len(placements) == len(rows)
+    assert list(placements) == rows
+    assert [placements[i] for i in range(len(rows))] == rows
+    assert placements[-1] == rows[-1]
+    assert placements[3:9] == rows[3:9] and placements[::2] == rows[::2]
+
+
+def test_units_out_of_order_or_outside_every_block_are_placed_as_in_order() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    units = segment(text)
+    stray = units[0]._replace(block=len(units) + 1000)  # in no block: never placed
+    shuffled = [*units[5:], stray, *units[:5]]
+    upper = str.upper
+    assert align(text, shuffled, upper)[0] == assemble(text, units, upper)
+    assert (
+        sorted(align(text, shuffled, upper)[1], key=lambda p: p.start)
+        == align(text, units, upper)[1]
+    )

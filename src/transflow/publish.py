@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from transflow.languages import direction
-from transflow.model import Placed
+from transflow.model import Placed, placed_rows
 from transflow.project import Document
 
 PAGE_CSS = (
@@ -77,15 +77,16 @@ def html_parts(
     )
     spans: list[str] = []  # of the block being written, whose first unit is of `kind`
     block, kind = None, ""
-    for item, status in zip(placed, statuses, strict=True):
-        unit = item.unit
+    for (unit, text, _, _, translated, _), status in zip(
+        placed_rows(placed), statuses, strict=True
+    ):
         if unit.block != block:  # units come block by block
             yield from _paragraph(kind, spans)
             block, kind, spans = unit.block, unit.kind, []
         spans.append(
             f'<span data-unit="{unit.block}.{unit.number}" data-status="{status}"'
-            f"{'' if item.translated else kept}>"
-            f"{escape(one_line(item.text))}</span>"
+            f"{'' if translated else kept}>"
+            f"{escape(one_line(text))}</span>"
         )
     yield from _paragraph(kind, spans)
     yield "\n</article>\n</body>\n</html>\n" if placed else "\n\n</article>\n</body>\n</html>\n"
@@ -148,7 +149,9 @@ def alignment_parts(
                 translated,
                 broken,
             ), status in zip(
-                placed[first : first + _ROWS], statuses[first : first + _ROWS], strict=True
+                placed_rows(placed, slice(first, first + _ROWS)),
+                statuses[first : first + _ROWS],
+                strict=True,
             )
         )
     yield "\n]}\n"

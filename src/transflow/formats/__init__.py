@@ -56,7 +56,7 @@ class Format(ABC):
     @abstractmethod
     def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
-    ) -> tuple[Sequence[str], list[Placed]]:
+    ) -> tuple[Sequence[str], Sequence[Placed]]:
         """The document in `language`, as pieces of text to be written one after the
         other: each unit replaced by ``translate(unit.text)`` (None: the source kept),
         everything else as in `text`; and where each unit went. Pieces, so that a large
@@ -79,7 +79,7 @@ class Format(ABC):
     ) -> tuple[str, list[Placed]]:
         """:meth:`pieces`, the output joined."""
         parts, placed = self.pieces(text, units, translate, language)
-        return "".join(parts), placed
+        return "".join(parts), list(placed)
 
     def catalog_name(self, document: str) -> str:
         """The name a document's catalogs take (``news/a.txt`` -> ``news/a``)."""

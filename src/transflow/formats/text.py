@@ -31,12 +31,15 @@ In a changed block:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from transflow.formats import Format, Output, Translate
 from transflow.languages import separator as separator_of
-from transflow.model import Placed, Unit
+from transflow.model import Placed, Placements, Unit
 
 if TYPE_CHECKING:
     from transflow.config import SegmentationConfig
@@ -63,7 +66,11 @@ def blocks(text: str) -> list[tuple[int, int]]:
 
     A byte-order mark (U+FEFF) that opens a block is not part of it, and a block of
     nothing else is no block."""
-    spans = []
+    return list(_blocks(text))
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`blocks`, one at a time (a large document has a hundred thousand)."""
     for match in _BLOCK.finditer(text):
         start, end = match.span()
         while start < end and text[start] in " \t\r\n\ufeff":
@@ -71,8 +78,7 @@ def blocks(text: str) -> list[tuple[int, int]]:
         while end > start and text[end - 1] in " \t\r":
             end -= 1
         if start < end:
-            spans.append((start, end))
-    return spans
+            yield start, end
 
 
 def _front_matter(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -146,45 +152,53 @@ def align(
 ) -> tuple[str, list[Placed]]:
     """The localized document, and each unit's place in it."""
     parts, placed = pieces(text, units, translate, separator)
-    return "".join(parts), placed
+    return "".join(parts), list(placed)
 
 
 def pieces(
     text: str, units: Sequence[Unit], translate: Translate, separator: str = " "
-) -> tuple[list[str], list[Placed]]:
+) -> tuple[list[str], Placements]:
     """:func:`align`'s document as pieces of text, to be written one after the other."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    by_block: dict[int, list[Unit]] = {}
-    for unit in units:
-        by_block.setdefault(unit.block, []).append(unit)
+    # the units of each block, block by block (stable: as they come within a block)
+    groups = groupby(sorted(units, key=_block_of), _block_of)
+    block, group = next(groups, _END)
     out = Output()
-    placed = out.placed
+    placed = Placements()
     position = 0
     gaps: dict[str, str] = {}  # the text between blocks, one string for each (often "\n\n")
-    for number, (start, end) in enumerate(blocks(text), 1):
-        members = by_block.get(number, [])
+    for number, (start, end) in enumerate(_blocks(text), 1):
+        while block < number:  # a unit in no block is not placed
+            block, group = next(groups, _END)
+        members: list[Unit] = []
+        if block == number:
+            members = list(group)
+            block, group = next(groups, _END)
         targets = [_translated(u, translate) for u in members]
         gap = text[position:start]
         out.write(gaps.setdefault(gap, gap))
         if targets.count(None) < len(targets):
             if separator and text.find("\n", start, end) >= 0:
-                _rewrap(out, text[start:end], members, targets, newline)
+                _rewrap(out, placed, text[start:end], members, targets, newline)
             else:
-                _block(out, text, start, end, members, targets, separator, newline)
+                _block(out, placed, text, start, end, members, targets, separator, newline)
         else:  # copied as it is
             shift = out.size - start
-            placed += [
-                Placed(u, text[u.start : u.end], shift + u.start, shift + u.end, False)
-                for u in members
-            ]
+            for u in members:
+                placed.add(u, text[u.start : u.end], shift + u.start, shift + u.end, False)
             out.write(text[start:end])
         position = end
     out.write(text[position:])
-    return out.parts, out.placed
+    return out.parts, placed
+
+
+_block_of = itemgetter(0)  # a unit's block
+_END: tuple[int, Iterator[Unit]] = (sys.maxsize, iter(()))  # after the last block
 
 
 def _block(
     out: Output,
+    placed: Placements,
     text: str,
     start: int,
     end: int,
@@ -195,7 +209,15 @@ def _block(
 ) -> None:
     cursor = start
     previous_changed = False
-    parts, placed, size = out.parts, out.placed, out.size  # out.write/place, inlined: hot
+    parts, size = out.parts, out.size  # out.write and placed.add, inlined: hot
+    units_of, texts, starts, ends, translated = (
+        placed.units.append,
+        placed.texts.append,
+        placed.starts.append,
+        placed.ends.append,
+        placed.translated.append,
+    )
+    placed.broken.extend(bytes(len(units)))  # (no inline markup to break)
     for unit, target in zip(units, targets, strict=True):
         gap = text[cursor : unit.start]
         if cursor != start and not gap and (target is not None or previous_changed):
@@ -207,7 +229,11 @@ def _block(
         else:
             written = target
         size += len(gap)
-        placed.append(Placed(unit, written, size, size + len(written), target is not None))
+        units_of(unit)
+        texts(written)
+        starts(size)
+        ends(size + len(written))
+        translated(target is not None)
         parts += (gap, written)
         size += len(written)
         previous_changed = target is not None
@@ -218,6 +244,7 @@ def _block(
 
 def _rewrap(
     out: Output,
+    placed: Placements,
     source: str,
     units: Sequence[Unit],
     targets: Sequence[str | None],
@@ -244,7 +271,7 @@ def _rewrap(
             out.write(word)
             column += len(word)
         begin = out.size if begin is None else begin
-        out.placed.append(Placed(unit, _tail(out, begin), begin, out.size, target is not None))
+        placed.add(unit, _tail(out, begin), begin, out.size, target is not None)
 
 
 def _tail(out: Output, begin: int) -> str:
@@ -268,7 +295,7 @@ class TextFormat(Format):
 
     def pieces(
         self, text: str, units: Sequence[Unit], translate: Translate, language: str
-    ) -> tuple[list[str], list[Placed]]:
+    ) -> tuple[list[str], Placements]:
         return pieces(text, units, translate, separator_of(language))
 
 

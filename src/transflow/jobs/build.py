@@ -23,12 +23,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from itertools import compress
 from pathlib import Path
 
 from transflow import markup
 from transflow.catalog import Translations, unit_translations
 from transflow.config import Config
-from transflow.model import Placed, Status, Unit
+from transflow.model import Placed, Placements, Status, Unit
 from transflow.project import (
     Document,
     Written,
@@ -180,7 +181,7 @@ class _Job:
         }
         self.untranslated = len(units) - sum(done)
         self.sha256: str | None = None
-        self.placed: list[Placed] = []
+        self.placed: Sequence[Placed] = ()
         self.broken: tuple[Broken, ...] = ()
 
     def files(self) -> list[tuple[Path, Callable[[], bytes | Iterator[bytes]]]]:
@@ -198,7 +199,11 @@ class _Job:
         output, self.placed = self.doc.format.pieces(
             self.text, self.units, self.published.get, self.lang
         )
-        self.broken = self._broken([p.unit for p in self.placed if p.broken])
+        placed = self.placed
+        if isinstance(placed, Placements):  # (its column read as it is: hot)
+            self.broken = self._broken(list(compress(placed.units, placed.broken)))
+        else:
+            self.broken = self._broken([p.unit for p in placed if p.broken])
         return self._hashed(output)
 
     def _hashed(self, output: Sequence[str]) -> Iterator[bytes]:
@@ -232,7 +237,7 @@ class _Job:
         return encoded(parts)
 
     def _alignment(self) -> Iterator[bytes]:
-        placed, self.placed = self.placed, []
+        placed, self.placed = self.placed, ()
         parts = alignment_parts(self.doc, self.lang, self.path.name, placed, self.statuses)
         return encoded(parts)
 
