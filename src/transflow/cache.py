@@ -6,7 +6,7 @@ missing, stale or damaged file means the work is done again, never a wrong resul
 - ``units/``: the units of each large document, under a SHA-256 of its text, its format,
   the segmentation settings and transflow's version, so that ``build`` after ``extract``
   does not segment the document again. Segmenting is the largest part of a build: a 2 MB
-  document's units are read back in about a seventh of the time it takes to find them
+  text document's units are read back in about a seventh of the time it takes to find them
   (0.03 s against 0.19 s; docs/benchmarks.md, "units not kept"). Any format's units are
   kept the same way, with what the format's rebuild needs besides (its layout: for
   Markdown, the lines of the paragraphs it re-wraps, which would take a scan of the
