@@ -247,3 +247,25 @@ def test_temporary_files_never_land_in_locales_and_leftovers_are_removed(
     assert not list((state / "tmp").iterdir())
     # git never sees what transflow keeps: its folder ignores itself
     assert (state / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_bytes_as_the_file_holds_are_not_even_staged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes (a template, a small catalog) equal to what the file held are compared, not
+    written to a temporary file first (a re-extract of 300 touched documents wrote 1,200)."""
+    from transflow import swap
+
+    path = tmp_path / "a.po"
+    path.write_bytes(b"one\n")
+    staged: list[object] = []
+    real = swap._stage
+    monkeypatch.setattr(swap, "_stage", lambda *a: staged.append(a) or real(*a))
+
+    def remerge(found: bytes) -> bytes:
+        raise AssertionError("nothing to merge")
+
+    assert swap.replace_merged(path, b"one\n", b"one\n", remerge, tmp_path) is None
+    assert staged == []
+    assert swap.replace_merged(path, b"one\n", b"two\n", remerge, tmp_path) is not None
+    assert len(staged) == 1 and path.read_bytes() == b"two\n"

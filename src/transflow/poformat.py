@@ -246,7 +246,7 @@ class Printer:
         for block in self._blocks(_written(catalog)):
             held.append(block)
             size += len(block)
-            if size >= _PIECE:
+            if size >= PIECE:
                 yield b"".join(held)
                 held.clear()
                 size = 0
@@ -275,7 +275,7 @@ class Printer:
             view.release()
 
 
-_PIECE = 1 << 20  # bytes
+PIECE = 1 << 20  # bytes: what Printer.pieces gives at a time
 
 
 def encoded(catalog: Catalog) -> bytes:

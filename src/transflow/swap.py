@@ -170,9 +170,12 @@ def replace_merged(
     if os.stat(scratch).st_dev != os.stat(path.parent).st_dev:
         scratch = path.parent  # a rename cannot cross file systems
     on_disk = Seen.of(old) if isinstance(old, bytes) else old  # what `path` holds, we know
-    # `ours` is written to `tmp` before anything else: unchanged, it need not be looked at
+    # `ours` is compared (written to `tmp`, if pieces) before anything else: unchanged,
+    # the file need not be looked at
     tmp: Path | None = None
     try:
+        if isinstance(ours, bytes) and Seen.of(ours) == on_disk:
+            return None  # (bytes are compared before they are written; pieces, as written)
         tmp, mine = _stage(scratch, path.name, ours)
         synced = False
         if mine == on_disk:

@@ -210,9 +210,11 @@ def write_catalogs(
         if item.document != document:
             printer, document = poformat.Printer(), item.document  # what the last one shared
         data: swap.Data
-        if item.language is None:
-            size = item.old.size if item.old is not None else 0
-            data = printer.render(item.catalog, template=True, size=size)
+        size = item.old.size if item.old is not None else 0
+        if item.language is None or 0 < size < poformat.PIECE:
+            # whole: a template (the catalogs after it reuse its text), or a catalog that
+            # replaces a small file, so that an unchanged one is compared, not written
+            data = printer.render(item.catalog, template=item.language is None, size=size)
         else:
             data = functools.partial(printer.pieces, item.catalog)
         done = _write_merging(root, item, data)
