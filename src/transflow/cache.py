@@ -120,16 +120,19 @@ def _dump(found: Sequence[Unit], text: str, layout: Sequence[int]) -> list[bytes
     kinds: dict[str, int] = {}
     numbers = array("i")
     strings: list[str] = []
-    for unit in found:
-        own = unit.text != text[unit.start : unit.end]
-        code = kinds.setdefault(unit.kind, len(kinds))
-        numbers.extend((unit.block, unit.number, code, unit.start, unit.end, own, len(unit.tags)))
+    extend, add = numbers.extend, strings.append  # (hot: a call per unit)
+    for block, number, kind, unit_text, start, end, tags in found:
+        own = unit_text != text[start:end]
+        code = kinds.get(kind)
+        if code is None:
+            code = kinds[kind] = len(kinds)
+        extend((block, number, code, start, end, own, len(tags)))
         if own:
-            strings.append(unit.text)
-        for opening, closing in unit.tags:
-            strings += (opening, closing)
+            add(unit_text)
+        for pair in tags:
+            strings += pair
     count = array("i", (len(found), len(kinds), len(layout))).tobytes()
-    tail = "".join(f"{s}\0" for s in (*kinds, *strings)).encode("utf-8")
+    tail = "\0".join([*kinds, *strings, ""]).encode("utf-8")  # each ended by a NUL
     # written one after the other, never joined
     body = [count, numbers.tobytes(), array("i", layout).tobytes(), tail]
     digest = hashlib.sha256()

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 TAG = re.compile(r"<(/?)([a-z]{1,3})([1-9][0-9]{0,3})(/?)>")
+_OPENING = re.compile(r"<([a-z]{1,3})([1-9][0-9]{0,3})(/?)>")  # TAG's, but a closing
 _LOOKS_LIKE_TAG = re.compile(r"</?[a-z]{1,3}[1-9][0-9]{0,3}/?>")
 
 
@@ -120,14 +121,16 @@ def describe(text: str, markup: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     ``<a2> = [setup guide](https://example.com/setup)``."""
     lines = []
     seen = set()
-    for tag in tags(text):
-        if tag.role == "close" or tag.number in seen or tag.number > len(markup):
+    for match in _OPENING.finditer(text):  # (a template has one call per tagged unit)
+        letter, digits, empty = match.groups()
+        number = int(digits)
+        if number in seen or number > len(markup):
             continue
-        seen.add(tag.number)
-        opening, closing = markup[tag.number - 1]
-        shown = f"{opening}…{closing}" if tag.role == "open" else opening
-        name = (
-            f"<{tag.letter}{tag.number}/>" if tag.role == "empty" else f"<{tag.letter}{tag.number}>"
-        )
+        seen.add(number)
+        opening, closing = markup[number - 1]
+        if empty:
+            shown, name = opening, f"<{letter}{number}/>"
+        else:
+            shown, name = f"{opening}…{closing}", f"<{letter}{number}>"
         lines.append(f"{name} = {' '.join(shown.split())}")
     return tuple(lines)
