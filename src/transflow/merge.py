@@ -62,6 +62,13 @@ def merge(
     `header` holds the fields transflow writes (:func:`transflow.template.header_fields`);
     the other header fields of `existing` (an editor's own keys) are kept, in their order.
     """
+    if not existing.entries:  # a new catalog, or a template (made anew): the units as they are
+        return Catalog(
+            header=merge_header(existing.header, header),
+            header_comments=existing.header_comments,
+            header_fuzzy=existing.header_fuzzy,
+            entries=tuple(template),
+        )
     plural = [e for e in existing.entries if e.plural]
     singular = [e for e in existing.entries if not e.plural]
     active = {e.key: e for e in singular if not e.obsolete}
