@@ -72,3 +72,14 @@ def test_native_breaks_are_linear_in_a_long_non_ascii_line() -> None:
         assert len(cuts) > n // 80
 
     assert growth(run, 100_000) < 8
+
+
+@needs_native
+def test_native_and_port_agree_on_a_text_longer_than_the_result_buffer() -> None:
+    assert NATIVE is not None
+    rnd = random.Random(7)
+    for size in (1023, 1024, 1025, 5000):
+        text = "".join(rnd.choice(CHARS) for _ in range(size))
+        no_break = set(rnd.sample(range(size), 20))
+        expected = linebreak._port(text, 79, 3, no_break)
+        assert NATIVE(text, 79, 3, no_break) == expected
