@@ -13,10 +13,11 @@ two agree (tested).
 from __future__ import annotations
 
 import ctypes
+import re
 import sys
 from collections.abc import Callable, Collection
 
-__all__ = ["backend", "breaks"]
+__all__ = ["backend", "breaks", "fits"]
 
 # libunistring's unilbrk.h: UC_BREAK_PROHIBITED, UC_BREAK_POSSIBLE.
 _PROHIBITED, _POSSIBLE = 1, b"\x02"
@@ -98,9 +99,23 @@ def breaks(text: str, width: int, col: int, no_break: Collection[int] = ()) -> l
     """The indices of `text` before which gettext starts a new line, the first line
     starting at column `col` and no line (where a break is possible) wider than `width`
     columns; `no_break`: indices where no break may come whatever the rules say."""
-    if col + len(text) <= width and text.isascii():
-        return []  # it fits: an ASCII character is at most one column wide
+    if fits(text, width - col):
+        return []
     if _breaker is None:
         backend()
     assert _breaker is not None
     return _breaker(text, width, col, no_break)
+
+
+# Characters that may be two columns wide: all but those below U+1100 (the first wide one)
+# and the general punctuation (typographic quotes and dashes).
+_MAYBE_WIDE = re.compile("[^\x00-\u10ff\u2000-\u206f]")
+
+
+def fits(text: str, columns: int) -> bool:
+    """Whether `text` surely takes at most `columns` columns: no character is wider than
+    two, and none but those :data:`_MAYBE_WIDE` matches wider than one."""
+    size = len(text)
+    if size > columns:
+        return False
+    return text.isascii() or size * 2 <= columns or _MAYBE_WIDE.search(text) is None

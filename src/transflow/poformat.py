@@ -25,7 +25,7 @@ import re
 from array import array
 from collections.abc import Iterator
 
-from transflow.linebreak import breaks
+from transflow.linebreak import breaks, fits
 from transflow.model import Catalog, Entry
 
 __all__ = ["PAGE_WIDTH", "Printer", "encoded", "format_catalog"]
@@ -66,7 +66,7 @@ def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ..
     width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - len(prefix) - 2
     head = f'{prefix}{name} "'
     if _ESCAPE.search(value) is None:  # the usual case: one portion, nothing escaped
-        if _fits(value, width - len(name) - 1):
+        if fits(value, width - len(name) - 1):
             return (head + value + '"',)
         # Breaks at column 0 imply breaks after `msgid "`, which starts further right.
         cuts = breaks(value, width, 0)
@@ -90,12 +90,6 @@ def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ..
                 return (head + text + '"',)
         out += _lines(prefix, text, breaks(text, width, 0, no_break))
     return tuple(out)
-
-
-def _fits(text: str, width: int) -> bool:
-    """Whether `text` surely fits in `width` columns: no character is wider than two, and
-    an ASCII one than one."""
-    return len(text) * (1 if text.isascii() else 2) <= width
 
 
 def _lines(prefix: str, text: str, cuts: list[int]) -> list[str]:
