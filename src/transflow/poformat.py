@@ -65,6 +65,8 @@ def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ..
     # Columns count from the first column after the opening quote of a continuation line.
     width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - len(prefix) - 2
     head = f'{prefix}{name} "'
+    if not value:  # an untranslated msgstr
+        return (head + '"',)
     if _ESCAPE.search(value) is None:  # the usual case: one portion, nothing escaped
         if fits(value, width - len(name) - 1):
             return (head + value + '"',)
@@ -103,11 +105,10 @@ def _reference(ref: str) -> str:
     """A reference as msgcat writes it back: no leading ./, line number without zeros."""
     while ref.startswith("./"):
         ref = ref[2:]
-    match = _LINE_REFERENCE.fullmatch(ref)
-    return f"{match[1]}:{int(match[2])}" if match else ref
-
-
-_LINE_REFERENCE = re.compile(r"(.+):([0-9]+)", re.DOTALL)
+    file, _, line = ref.rpartition(":")
+    if file and line.startswith("0") and line.isascii() and line.isdigit():
+        return f"{file}:{int(line)}"
+    return ref
 
 
 def _flags(entry: Entry) -> tuple[list[str], bool]:
@@ -307,8 +308,7 @@ def _block_with(entry: Entry, data: bytes, start: int, end: int) -> bytes:
     end = data.index(b"\nmsg", start, end) + 1
     out: list[str] = []
     msgid = _entry(out, entry, msgid_lines=False)
-    head = "".join(line + "\n" for line in out[:msgid])
-    tail = "".join(line + "\n" for line in out[msgid:])
+    head, tail = _text(out[:msgid]), _text(out[msgid:])
     return head.encode("utf-8") + data[start:end] + tail.encode("utf-8")
 
 
@@ -328,4 +328,9 @@ def _block(entry: Entry) -> str:
     """One entry's lines."""
     out: list[str] = []
     _entry(out, entry)
-    return "".join(line + "\n" for line in out)
+    return _text(out)
+
+
+def _text(lines: list[str]) -> str:
+    """`lines`, each ended by a newline."""
+    return "\n".join(lines) + "\n" if lines else ""
