@@ -56,10 +56,6 @@ _ESCAPES = {
 _ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
-def _wrap(out: list[str], prefix: str, name: str, value: str, do_wrap: bool) -> None:
-    out += _wrapped(prefix, name, value, do_wrap)
-
-
 def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ...]:
     """write-po.c wrap(): `name "value"` in lines of at most PAGE_WIDTH columns."""
     # Columns count from the first column after the opening quote of a continuation line.
@@ -151,12 +147,13 @@ def _entry(out: list[str], entry: Entry, msgid_lines: bool = True) -> int:
     """`entry`'s lines, added to `out` (its msgid's only with `msgid_lines`); returns where
     in `out` its msgid's lines are."""
     obsolete = entry.obsolete
-    _comment_lines(out, "#", entry.translator_comments)
-    _comment_lines(out, "#.", entry.extracted_comments)
+    if entry.translator_comments:
+        _comment_lines(out, "#", entry.translator_comments)
+    if entry.extracted_comments:
+        _comment_lines(out, "#.", entry.extracted_comments)
     if entry.references:
-        refs = list(dict.fromkeys(_reference(ref) for ref in entry.references))
         line, column = "#:", 2
-        for ref in refs:
+        for ref in dict.fromkeys(map(_reference, entry.references)):
             size = len(ref.encode()) + 1
             if column > 2 and column + size > PAGE_WIDTH:
                 out.append(line)
@@ -172,22 +169,22 @@ def _entry(out: list[str], entry: Entry, msgid_lines: bool = True) -> int:
     previous = "#~| " if obsolete else "#| "
     if entry.previous_msgid is not None:  # a previous msgctxt alone is a syntax error
         if entry.previous_msgctxt is not None:
-            _wrap(out, previous, "msgctxt", entry.previous_msgctxt, do_wrap)
-        _wrap(out, previous, "msgid", entry.previous_msgid, do_wrap)
+            out += _wrapped(previous, "msgctxt", entry.previous_msgctxt, do_wrap)
+        out += _wrapped(previous, "msgid", entry.previous_msgid, do_wrap)
         if entry.previous_msgid_plural is not None:
-            _wrap(out, previous, "msgid_plural", entry.previous_msgid_plural, do_wrap)
+            out += _wrapped(previous, "msgid_plural", entry.previous_msgid_plural, do_wrap)
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
-        _wrap(out, prefix, "msgctxt", entry.msgctxt, do_wrap)
+        out += _wrapped(prefix, "msgctxt", entry.msgctxt, do_wrap)
     msgid = len(out)
     if msgid_lines:
-        _wrap(out, prefix, "msgid", entry.msgid, do_wrap)
+        out += _wrapped(prefix, "msgid", entry.msgid, do_wrap)
     if entry.msgid_plural is None:
-        _wrap(out, prefix, "msgstr", entry.msgstr, do_wrap)
+        out += _wrapped(prefix, "msgstr", entry.msgstr, do_wrap)
         return msgid
-    _wrap(out, prefix, "msgid_plural", entry.msgid_plural, do_wrap)
+    out += _wrapped(prefix, "msgid_plural", entry.msgid_plural, do_wrap)
     for number, form in enumerate((entry.msgstr, *entry.msgstr_plural)):
-        _wrap(out, prefix, f"msgstr[{number}]", form, do_wrap)
+        out += _wrapped(prefix, f"msgstr[{number}]", form, do_wrap)
     return msgid
 
 
