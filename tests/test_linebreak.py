@@ -8,7 +8,7 @@ import shutil
 import pytest
 from tf_helpers import growth
 
-from transflow import linebreak
+from transflow import linebreak, uax14
 
 NATIVE = linebreak._native()
 needs_native = pytest.mark.skipif(NATIVE is None, reason="libunistring is not installed")
@@ -72,3 +72,35 @@ def test_native_breaks_are_linear_in_a_long_non_ascii_line() -> None:
         assert len(cuts) > n // 80
 
     assert growth(run, 100_000) < 8
+
+
+@needs_native
+def test_native_and_port_agree_on_a_text_longer_than_the_result_buffer() -> None:
+    assert NATIVE is not None
+    rnd = random.Random(7)
+    for size in (1023, 1024, 1025, 5000):
+        text = "".join(rnd.choice(CHARS) for _ in range(size))
+        no_break = set(rnd.sample(range(size), 20))
+        expected = linebreak._port(text, 79, 3, no_break)
+        assert NATIVE(text, 79, 3, no_break) == expected
+
+
+def test_no_character_that_fits_takes_as_narrow_is_wide() -> None:
+    # fits() counts a character below U+1100 or in the general punctuation one column at most
+    narrow = [chr(cp) for cp in range(0x2100) if not linebreak._MAYBE_WIDE.match(chr(cp))]
+    assert len(narrow) == 0x1100 + 0x70
+    assert max(uax14._width(ch) for ch in narrow) <= 1
+    if NATIVE is not None:  # in a line of such characters and spaces, exactly as wide as the page
+        for ch in narrow:
+            assert NATIVE(f"{ch} " * 20, 40, 0, ()) == [], hex(ord(ch))
+    assert linebreak.breaks("\u4e2d " * 20, 40, 0)  # a wide one is not taken for narrow
+
+
+def test_breaks_where_a_text_fits_only_with_narrow_characters() -> None:
+    text = "\u201cQuoted\u201d \u2014 " * 6  # 66 characters, none wide
+    assert linebreak.fits(text, 66)
+    assert not linebreak.fits(text, 65)
+    assert linebreak.breaks(text, 66, 0) == []
+    assert linebreak.breaks(text, 65, 0) != []
+    assert not linebreak.fits("\u4e2d" * 30, 59)
+    assert linebreak.fits("\u4e2d" * 30, 60)

@@ -25,7 +25,7 @@ import re
 from array import array
 from collections.abc import Iterator
 
-from transflow.linebreak import breaks
+from transflow.linebreak import breaks, fits
 from transflow.model import Catalog, Entry
 
 __all__ = ["PAGE_WIDTH", "Printer", "encoded", "format_catalog"]
@@ -56,17 +56,15 @@ _ESCAPES = {
 _ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
-def _wrap(out: list[str], prefix: str, name: str, value: str, do_wrap: bool) -> None:
-    out += _wrapped(prefix, name, value, do_wrap)
-
-
 def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ...]:
     """write-po.c wrap(): `name "value"` in lines of at most PAGE_WIDTH columns."""
     # Columns count from the first column after the opening quote of a continuation line.
     width = (PAGE_WIDTH if do_wrap else 2**31 - 1) - len(prefix) - 2
     head = f'{prefix}{name} "'
+    if not value:  # an untranslated msgstr
+        return (head + '"',)
     if _ESCAPE.search(value) is None:  # the usual case: one portion, nothing escaped
-        if _fits(value, width - len(name) - 1):
+        if fits(value, width - len(name) - 1):
             return (head + value + '"',)
         # Breaks at column 0 imply breaks after `msgid "`, which starts further right.
         cuts = breaks(value, width, 0)
@@ -92,12 +90,6 @@ def _wrapped(prefix: str, name: str, value: str, do_wrap: bool) -> tuple[str, ..
     return tuple(out)
 
 
-def _fits(text: str, width: int) -> bool:
-    """Whether `text` surely fits in `width` columns: no character is wider than two, and
-    an ASCII one than one."""
-    return len(text) * (1 if text.isascii() else 2) <= width
-
-
 def _lines(prefix: str, text: str, cuts: list[int]) -> list[str]:
     """`text` as continuation lines, cut before the indices in `cuts`."""
     starts = [0, *cuts]
@@ -109,11 +101,10 @@ def _reference(ref: str) -> str:
     """A reference as msgcat writes it back: no leading ./, line number without zeros."""
     while ref.startswith("./"):
         ref = ref[2:]
-    match = _LINE_REFERENCE.fullmatch(ref)
-    return f"{match[1]}:{int(match[2])}" if match else ref
-
-
-_LINE_REFERENCE = re.compile(r"(.+):([0-9]+)", re.DOTALL)
+    file, _, line = ref.rpartition(":")
+    if file and line.startswith("0") and line.isascii() and line.isdigit():
+        return f"{file}:{int(line)}"
+    return ref
 
 
 def _flags(entry: Entry) -> tuple[list[str], bool]:
@@ -156,12 +147,13 @@ def _entry(out: list[str], entry: Entry, msgid_lines: bool = True) -> int:
     """`entry`'s lines, added to `out` (its msgid's only with `msgid_lines`); returns where
     in `out` its msgid's lines are."""
     obsolete = entry.obsolete
-    _comment_lines(out, "#", entry.translator_comments)
-    _comment_lines(out, "#.", entry.extracted_comments)
+    if entry.translator_comments:
+        _comment_lines(out, "#", entry.translator_comments)
+    if entry.extracted_comments:
+        _comment_lines(out, "#.", entry.extracted_comments)
     if entry.references:
-        refs = list(dict.fromkeys(_reference(ref) for ref in entry.references))
         line, column = "#:", 2
-        for ref in refs:
+        for ref in dict.fromkeys(map(_reference, entry.references)):
             size = len(ref.encode()) + 1
             if column > 2 and column + size > PAGE_WIDTH:
                 out.append(line)
@@ -177,22 +169,22 @@ def _entry(out: list[str], entry: Entry, msgid_lines: bool = True) -> int:
     previous = "#~| " if obsolete else "#| "
     if entry.previous_msgid is not None:  # a previous msgctxt alone is a syntax error
         if entry.previous_msgctxt is not None:
-            _wrap(out, previous, "msgctxt", entry.previous_msgctxt, do_wrap)
-        _wrap(out, previous, "msgid", entry.previous_msgid, do_wrap)
+            out += _wrapped(previous, "msgctxt", entry.previous_msgctxt, do_wrap)
+        out += _wrapped(previous, "msgid", entry.previous_msgid, do_wrap)
         if entry.previous_msgid_plural is not None:
-            _wrap(out, previous, "msgid_plural", entry.previous_msgid_plural, do_wrap)
+            out += _wrapped(previous, "msgid_plural", entry.previous_msgid_plural, do_wrap)
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
-        _wrap(out, prefix, "msgctxt", entry.msgctxt, do_wrap)
+        out += _wrapped(prefix, "msgctxt", entry.msgctxt, do_wrap)
     msgid = len(out)
     if msgid_lines:
-        _wrap(out, prefix, "msgid", entry.msgid, do_wrap)
+        out += _wrapped(prefix, "msgid", entry.msgid, do_wrap)
     if entry.msgid_plural is None:
-        _wrap(out, prefix, "msgstr", entry.msgstr, do_wrap)
+        out += _wrapped(prefix, "msgstr", entry.msgstr, do_wrap)
         return msgid
-    _wrap(out, prefix, "msgid_plural", entry.msgid_plural, do_wrap)
+    out += _wrapped(prefix, "msgid_plural", entry.msgid_plural, do_wrap)
     for number, form in enumerate((entry.msgstr, *entry.msgstr_plural)):
-        _wrap(out, prefix, f"msgstr[{number}]", form, do_wrap)
+        out += _wrapped(prefix, f"msgstr[{number}]", form, do_wrap)
     return msgid
 
 
@@ -313,8 +305,7 @@ def _block_with(entry: Entry, data: bytes, start: int, end: int) -> bytes:
     end = data.index(b"\nmsg", start, end) + 1
     out: list[str] = []
     msgid = _entry(out, entry, msgid_lines=False)
-    head = "".join(line + "\n" for line in out[:msgid])
-    tail = "".join(line + "\n" for line in out[msgid:])
+    head, tail = _text(out[:msgid]), _text(out[msgid:])
     return head.encode("utf-8") + data[start:end] + tail.encode("utf-8")
 
 
@@ -334,4 +325,9 @@ def _block(entry: Entry) -> str:
     """One entry's lines."""
     out: list[str] = []
     _entry(out, entry)
-    return "".join(line + "\n" for line in out)
+    return _text(out)
+
+
+def _text(lines: list[str]) -> str:
+    """`lines`, each ended by a newline."""
+    return "\n".join(lines) + "\n" if lines else ""
