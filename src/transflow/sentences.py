@@ -78,6 +78,9 @@ def split_sentences(
     `abbreviations` adds user abbreviations (like "Dy", "approx", case-sensitive, without the
     final period); `non_breaking` is extra literal strings inside which no split may happen."""
     n = len(text)
+    first = _CANDIDATE.search(text)
+    if (first is None or first.end() >= n) and ")" not in text:
+        return _spans(text, [])  # (no candidate boundary, no list label: one sentence)
     protected = _protected_ranges(text, non_breaking)
     suppressed, breaks = _list_items(text)
     start = n - len(text.lstrip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from transflow import markup
 from transflow.formats.html_scan import CLOSE, OPEN, SOLO, TEXT, Flow, Item, decoded
@@ -80,7 +80,8 @@ def _paired(items: list[Item]) -> tuple[list[Item], dict[int, int]]:
 
 
 def _width(item: Item) -> str:
-    """What an inline tag is in the text the sentence splitter sees."""
+    """What an inline tag is in the text the sentence splitter sees (the same before and
+    after :func:`_paired`: an unpaired tag is as wide as a paired one, nothing)."""
     if item.kind != SOLO:
         return ""
     if item.name == "br":
@@ -88,41 +89,98 @@ def _width(item: Item) -> str:
     return "\ufffc" if item.name in _WIDE or (item.end_all >= 0 and item.name != "") else ""
 
 
-def flow_units(text: str, flow: Flow, options: SegmentationConfig) -> list[Draft]:
-    """The units of one flow."""
-    items = flow.items
-    texts: dict[int, tuple[str, list[int] | None]] = {}
-    letters = False
-    for k, item in enumerate(items):
-        if item.kind == TEXT:
-            texts[k] = found = decoded(text[item.start : item.end])
-            letters = letters or _HAS_LETTER.search(found[0]) is not None
-    if not letters:
-        return []
-    if any(markup.looks_like_tag(value) for value, _ in texts.values()):
-        items = _literals(text, items)
-        texts = {k: decoded(text[i.start : i.end]) for k, i in enumerate(items) if i.kind == TEXT}
-    items, partner = _paired(items)
-    chunks, positions, size = [], [], 0
+class _Flow(NamedTuple):
+    """A flow read: its items, the text the splitter sees (`plain`: each item's `chunks`,
+    a text's decoded, at `positions`) and the raw offsets of decoded texts with references."""
+
+    items: list[Item]
+    chunks: list[str]
+    positions: list[int]
+    plain: str
+    offsets: dict[int, list[int]]
+    tagged: bool  # whether it has start or end tags
+    spaced: bool  # whether it has whitespace to fold
+
+
+def _read(text: str, items: list[Item]) -> _Flow:
+    chunks: list[str] = []
+    positions: list[int] = []
+    offsets: dict[int, list[int]] = {}
+    size = 0
+    tagged = False
     for k, item in enumerate(items):
         positions.append(size)
-        chunk = texts[k][0] if item.kind == TEXT else _width(item)
+        if item.kind == TEXT:
+            chunk = text[item.start : item.end]
+            if "&" in chunk:
+                chunk, found = decoded(chunk)
+                if found is not None:
+                    offsets[k] = found
+        elif item.kind == SOLO:
+            chunk = _width(item)
+        else:
+            chunk, tagged = "", True
         chunks.append(chunk)
         size += len(chunk)
     plain = "".join(chunks)
+    return _Flow(items, chunks, positions, plain, offsets, tagged, _FOLD.search(plain) is not None)
+
+
+def flow_units(text: str, flow: Flow, options: SegmentationConfig) -> list[Draft]:
+    """The units of one flow."""
+    read = _read(text, flow.items)
+    if _HAS_LETTER.search(read.plain) is None:
+        return []
+    if "<" in read.plain and any(
+        markup.looks_like_tag(chunk)
+        for item, chunk in zip(read.items, read.chunks, strict=True)
+        if item.kind == TEXT
+    ):
+        read = _read(text, _literals(text, read.items))
+    items, partner = _paired(read.items) if read.tagged else (read.items, {})
+    chunks, positions = read.chunks, read.positions
     cuts: list[tuple[int, int]] = []
     if options.unit != "paragraph":
-        spans = split_sentences(plain, frozenset(options.abbreviations), options.non_breaking)
+        spans = split_sentences(read.plain, frozenset(options.abbreviations), options.non_breaking)
         cuts = [(spans[n][1], spans[n + 1][0]) for n in range(len(spans) - 1)]
     if cuts and partner:
         cuts = _whole_elements(cuts, partner, positions)
+    if not cuts:  # (one unit: every item, but empty texts)
+        pieces = [
+            [
+                (k, 0, len(chunks[k])) if item.kind == TEXT else (k, -1, -1)
+                for k, item in enumerate(items)
+                if item.kind != TEXT or chunks[k]
+            ]
+        ]
+    else:
+        pieces = _placed(items, chunks, positions, cuts)
+    kind = (
+        "heading"
+        if flow.context in _HEADINGS
+        else "page title"
+        if flow.context == "title"
+        else options.unit
+    )
+    drafts = []
+    for members in pieces:
+        draft = _unit(text, items, read, partner, _trimmed(items, chunks, partner, members), kind)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def _placed(
+    items: list[Item], chunks: list[str], positions: list[int], cuts: list[tuple[int, int]]
+) -> list[list[_Piece]]:
+    """The pieces of each unit between `cuts` (in the splitter's text)."""
     pieces: list[list[_Piece]] = [[] for _ in range(len(cuts) + 1)]
     ends = [e for e, _ in cuts]
     starts = [s for _, s in cuts]
     for k, item in enumerate(items):
         at = positions[k]
         if item.kind == TEXT:
-            length = len(texts[k][0])
+            length = len(chunks[k])
             n = bisect_right(starts, at)
             a = 0
             while n < len(cuts) and ends[n] < at + length:
@@ -134,23 +192,11 @@ def flow_units(text: str, flow: Flow, options: SegmentationConfig) -> list[Draft
                 pieces[n].append((k, a, length))
         elif item.kind == OPEN:
             pieces[bisect_right(ends, at)].append((k, -1, -1))
-        elif len(chunks[k]):
+        elif chunks[k]:
             pieces[bisect_right(starts, at)].append((k, -1, -1))
         else:
             pieces[bisect_left(starts, at)].append((k, -1, -1))
-    kind = (
-        "heading"
-        if flow.context in _HEADINGS
-        else "page title"
-        if flow.context == "title"
-        else options.unit
-    )
-    drafts = []
-    for members in pieces:
-        draft = _unit(text, items, texts, partner, _trimmed(items, texts, partner, members), kind)
-        if draft is not None:
-            drafts.append(draft)
-    return drafts
+    return pieces
 
 
 def _whole_elements(
@@ -178,7 +224,7 @@ def _whole_elements(
 
 def _trimmed(
     items: list[Item],
-    texts: dict[int, tuple[str, list[int] | None]],
+    chunks: list[str],
     partner: dict[int, int],
     members: list[_Piece],
 ) -> list[_Piece]:
@@ -191,7 +237,7 @@ def _trimmed(
         while first <= last:  # the start
             k, a, b = head or members[first]
             if a >= 0:
-                value = texts[k][0]
+                value = chunks[k]
                 while a < b and value[a] in _SPACE:
                     a += 1
                 if a == b:
@@ -205,7 +251,7 @@ def _trimmed(
         while first <= last:  # the end
             k, a, b = tail or (head if last == first and head else members[last])
             if a >= 0:
-                value = texts[k][0]
+                value = chunks[k]
                 while b > a and value[b - 1] in _SPACE:
                     b -= 1
                 if a == b:
@@ -239,54 +285,47 @@ def _trimmed(
 def _unit(
     text: str,
     items: list[Item],
-    texts: dict[int, tuple[str, list[int] | None]],
+    read: _Flow,
     partner: dict[int, int],
     members: list[_Piece],
     kind: str,
 ) -> Draft | None:
+    if not members:
+        return None
+    chunks, positions = read.chunks, read.positions
+    k, a, b = members[0]
+    first = positions[k] + (a if a >= 0 else 0)  # (in the splitter's text)
+    start = (
+        items[k].start + (read.offsets[k][a] if k in read.offsets else a)
+        if a >= 0
+        else items[k].start
+    )
+    k, a, b = members[-1]
+    last = positions[k] + (b if a >= 0 else len(chunks[k]))
+    end = (
+        items[k].start + (read.offsets[k][b] if k in read.offsets else b)
+        if a >= 0
+        else items[k].end
+    )
+    if _HAS_LETTER.search(read.plain, first, last) is None:  # (tags have no letter there)
+        return None
     parts: list[str] = []
     tags: list[tuple[str, str]] = []
     numbers: dict[int, int] = {}
-    letters = False
     for k, a, b in members:
-        item = items[k]
         if a >= 0:
-            value = texts[k][0][a:b]
-            letters = letters or _HAS_LETTER.search(value) is not None
-            parts.append(_FOLD.sub(" ", value))
+            parts.append(_FOLD.sub(" ", chunks[k][a:b]) if read.spaced else chunks[k][a:b])
             continue
-        letter = _LETTERS.get(item.name, "x") if item.name != _UNPAIRED else "x"
+        item = items[k]
+        letter = _LETTERS.get(item.name, "x")
         if item.kind == CLOSE:
             parts.append(f"</{letter}{numbers[partner[k]]}>")
-            continue
-        tags.append(
-            (text[item.start : item.end], text[items[partner[k]].start : items[partner[k]].end])
-            if item.kind == OPEN
-            else (text[item.start : item.end], "")
-        )
-        numbers[k] = len(tags)
-        parts.append(f"<{letter}{len(tags)}>" if item.kind == OPEN else f"<{letter}{len(tags)}/>")
-    if not letters:
-        return None
-    return (
-        _offset(items, texts, members[0], True),
-        _offset(items, texts, members[-1], False),
-        kind,
-        "".join(parts),
-        tuple(tags),
-    )
-
-
-def _offset(
-    items: list[Item],
-    texts: dict[int, tuple[str, list[int] | None]],
-    piece: _Piece,
-    first: bool,
-) -> int:
-    k, a, b = piece
-    item = items[k]
-    if a < 0:
-        return item.start if first else item.end
-    offsets = texts[k][1]
-    local = a if first else b
-    return item.start + (offsets[local] if offsets else local)
+        elif item.kind == OPEN:
+            closing = items[partner[k]]
+            tags.append((text[item.start : item.end], text[closing.start : closing.end]))
+            numbers[k] = len(tags)
+            parts.append(f"<{letter}{len(tags)}>")
+        else:
+            tags.append((text[item.start : item.end], ""))
+            parts.append(f"<{letter}{len(tags)}/>")
+    return start, end, kind, "".join(parts), tuple(tags)
