@@ -8,7 +8,6 @@ imports a command's module only when that command runs (or help lists it).
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
 from importlib import import_module
@@ -17,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-from transflow import __version__
+from transflow import __version__, files
 from transflow.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, shown
 from transflow.errors import TransflowError
 
@@ -113,22 +112,13 @@ def main(ctx: click.Context, project: Path | None) -> None:
     # its end; with the default thresholds the collector rescans them again and again
     # (a fifth of an update's time). Cycles are rare here: collect far less often.
     gc.set_threshold(100_000, 50, 1000)
-    _say_warnings()
+    # what the library reports as it happens (waiting for the project lock), on stderr
+    ctx.with_resource(files.warnings_to(_say))
     ctx.obj = project
 
 
-class _Say(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"transflow: {record.getMessage()}", err=True)
-
-
-def _say_warnings() -> None:
-    """The library reports what a user should know as it happens (waiting for the project
-    lock) on the ``transflow`` logger: print it on stderr (once, however often main runs)."""
-    logger = logging.getLogger("transflow")
-    if not any(isinstance(h, _Say) for h in logger.handlers):
-        logger.addHandler(_Say(logging.WARNING))
-        logger.propagate = False
+def _say(message: str) -> None:
+    click.echo(f"transflow: {message}", err=True)
 
 
 def run() -> NoReturn:
