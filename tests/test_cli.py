@@ -11,6 +11,8 @@ from pathlib import Path
 import polib
 from tf_helpers import SAMPLE, cli, msgcat, msgfmt_check, sample_units, snapshot
 
+import transflow
+
 DOC = "azerbaijan-pak-support"
 
 
@@ -269,3 +271,30 @@ def test_the_console_script_keeps_exit_codes_and_output(project: Path) -> None:
     assert missing.returncode == 1
     assert missing.stderr.startswith("transflow: error: ") and "no ur catalog" in missing.stderr
     assert run("status", "--no-such-option").returncode == 2
+
+
+def test_a_command_imports_only_its_own_module(project: Path) -> None:
+    """Each command's module is imported when it runs (extract needs neither translate's
+    engines nor check's, review's, models' or tmx's modules); help and a mistyped command
+    still see every command."""
+    script = (
+        "import sys\nfrom transflow.cli import main\n"
+        "try:\n    main(sys.argv[1:], prog_name='transflow')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('transflow.cli.')), file=sys.stderr)"
+    )
+    src = str(Path(transflow.__file__).parent.parent)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", script, "--project", str(project), *args]
+        env = {**os.environ, "PYTHONPATH": src}
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    extract = run("extract", "--lang", "az")
+    assert extract.returncode == 0, extract.stderr
+    assert extract.stderr.splitlines()[-1] == "['transflow.cli.catalogs', 'transflow.cli.common']"
+    listed = run("--help")
+    for command in ("check", "export", "import", "models", "review", "translate"):
+        assert f"\n  {command} " in listed.stdout, command
+    assert "transflow.cli.translate" in listed.stderr
+    typo = run("translat")
+    assert "No such command 'translat'. Did you mean 'translate'?" in typo.stderr

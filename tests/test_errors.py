@@ -124,21 +124,27 @@ def test_two_processes_extracting_at_once_never_corrupt_a_catalog(project: Path)
     assert leftovers == []
 
 
-def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    from transflow.errors import TransflowError
-    from transflow.files import project_lock
-
+def _hold_lock(root: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that holds `root`'s project lock for `seconds` (it holds it now)."""
     hold = (
         "import sys, time; from pathlib import Path; from transflow.files import project_lock\n"
         "with project_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", hold, str(tmp_path), "1.5"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", hold, str(root), str(seconds)], stdout=subprocess.PIPE, text=True
     )
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from transflow.errors import TransflowError
+    from transflow.files import project_lock
+
+    holder = _hold_lock(tmp_path, 1.5)
     with pytest.raises(TransflowError) as caught, project_lock(tmp_path, timeout=0.3):
         pass
     # it says whom it waits for, at once and when it gives up (it used to wait silently)
@@ -152,3 +158,23 @@ def test_a_held_project_lock_makes_a_second_writer_wait_then_fail(
     ]
     with project_lock(tmp_path, timeout=30):  # waits for the holder to let go, then has it
         assert holder.wait(timeout=30) == 0
+
+
+def test_the_command_says_on_stderr_whom_it_waits_for(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from transflow.files import warn
+
+    holder = _hold_lock(project, 1.0)
+    result = cli(project, "extract", "--lang", "az")
+    assert result.exit_code == 0, result.output
+    waited = [line for line in result.stderr.splitlines() if "project lock" in line]
+    assert len(waited) == 1, result.stderr
+    assert waited[0].startswith("transflow: waiting for the project lock ("), waited
+    assert f"process {holder.pid} (" in waited[0]
+    assert holder.wait(timeout=30) == 0
+    # once the command is done, the library's warnings go to the ``transflow`` logger again
+    warn("after the command")
+    assert [r.getMessage() for r in caplog.records if r.name == "transflow"] == [
+        "after the command"
+    ]

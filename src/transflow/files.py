@@ -4,12 +4,11 @@ a file a person may be saving meanwhile (merge-on-write) is :mod:`transflow.swap
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +18,31 @@ LOCK_TIMEOUT_S = 120.0
 STATE_DIR = ".transflow"
 TMP_DIR = ".transflow/tmp"  # catalogs being written: never inside locales/, where git looks
 
-log = logging.getLogger("transflow")
+# where warn() sends what a user should know as it happens, innermost last: while empty,
+# the ``transflow`` logger (logging is imported then: it costs every command 5 ms)
+_listeners: list[Callable[[str], None]] = []
+
+
+def warn(message: str) -> None:
+    """Tell the user `message` now (the library never prints): a warning on the
+    ``transflow`` logger, or what :func:`warnings_to` set instead."""
+    if _listeners:
+        _listeners[-1](message)
+        return
+    import logging
+
+    logging.getLogger("transflow").warning(message)
+
+
+@contextlib.contextmanager
+def warnings_to(say: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, :func:`warn` calls `say` instead of logging (the command line
+    prints on stderr)."""
+    _listeners.append(say)
+    try:
+        yield
+    finally:
+        _listeners.remove(say)
 
 
 def read_source(path: Path) -> str:
@@ -269,7 +292,7 @@ def _holder(descriptor: int) -> str:
 @contextlib.contextmanager
 def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """One writer at a time per project; a second process says whom it waits for (on the
-    ``transflow`` logger), waits, then gives up clearly.
+    ``transflow`` logger, see :func:`warn`), waits, then gives up clearly.
 
     An advisory ``flock`` on ``.transflow/lock``: the kernel drops it when the holder
     exits, however it exits, so a crash leaves no stale lock behind. The holder writes
@@ -290,7 +313,7 @@ def project_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if not said:
-                    log.warning("waiting for the project lock (%s): %s", path, _holder(descriptor))
+                    warn(f"waiting for the project lock ({path}): {_holder(descriptor)}")
                     said = True
                 if time.monotonic() >= deadline:
                     raise TransflowError(
