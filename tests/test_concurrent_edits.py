@@ -24,11 +24,13 @@ from transflow.reconcile import reconcile
 DOC = "azerbaijan-pak-support"
 
 # The saver: an editor that, round after round, opens the catalog, accepts a translation
-# of one of the sample's entries and saves the file. It prints what it saved last per msgid.
+# of one of the sample's entries and saves the file. It prints what it saved last per msgid,
+# and writes how many rounds it has made so far to its progress file.
 SAVER = r"""
 import json, os, random, sys, time
 import polib
 path, style, seed, stop = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+progress = sys.argv[6]
 wanted = json.loads(open(sys.argv[5], encoding="utf-8").read())
 rng = random.Random(seed)
 last, rounds = {}, 0
@@ -48,6 +50,9 @@ while not os.path.exists(stop) and rounds < 400:
             f.write(text)
     last[entry.msgid] = entry.msgstr
     rounds += 1
+    with open(progress + ".new", "w", encoding="utf-8") as f:
+        f.write(str(rounds))
+    os.replace(progress + ".new", progress)
     time.sleep(rng.uniform(0.05, 0.25))
 print(json.dumps({"rounds": rounds, "last": last}))
 """
@@ -60,6 +65,14 @@ def _transflow(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def _rounds(progress: Path) -> int:
+    """How many times the saver has saved so far."""
+    try:
+        return int(progress.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
 
 
 def _big_project(tmp_path: Path) -> Path:
@@ -87,23 +100,27 @@ def test_saves_made_during_runs_all_survive(tmp_path: Path, command: str, style:
     assert _transflow(root, "extract").returncode == 0
     path = root / "locales" / "az" / f"{DOC}.po"
     wanted = [str(u["text"]) for u in sample_units()]
-    stop, listed = tmp_path / "stop", tmp_path / "wanted.json"
+    stop, listed, progress = tmp_path / "stop", tmp_path / "wanted.json", tmp_path / "rounds"
     listed.write_text(json.dumps(wanted), encoding="utf-8")
     saver = subprocess.Popen(
-        [sys.executable, "-c", SAVER, str(path), style, "7", str(stop), str(listed)],
+        [sys.executable, "-c", SAVER, str(path), style, "7", str(stop), str(listed), str(progress)],
         stdout=subprocess.PIPE,
         text=True,
     )
     merged = 0
     source = root / "source" / f"{DOC}.txt"
     try:
-        for run in range(6):
+        run = 0
+        # six runs at least, and as many more as the editor needs to save ten times during
+        # them (however fast the runs are)
+        while run < 6 or (_rounds(progress) < 10 and run < 100):
             # a changed source, so that every run has new entries to write
             with source.open("a", encoding="utf-8") as f:
                 f.write(f"\nRound {run} adds this sentence.\n\n")
             done = _transflow(root, command)
             assert done.returncode == 0, done.stderr
             merged += done.stderr.count("saved by someone else meanwhile")
+            run += 1
     finally:
         stop.touch()
         out, _ = saver.communicate(timeout=60)
