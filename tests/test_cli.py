@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import polib
+import pytest
 from tf_helpers import SAMPLE, cli, msgcat, msgfmt_check, sample_units, snapshot
 
 import transflow
@@ -271,6 +272,26 @@ def test_the_console_script_keeps_exit_codes_and_output(project: Path) -> None:
     assert missing.returncode == 1
     assert missing.stderr.startswith("transflow: error: ") and "no ur catalog" in missing.stderr
     assert run("status", "--no-such-option").returncode == 2
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_output_that_cannot_be_written_is_one_line_on_stderr(project: Path) -> None:
+    """A full disk under stdout (``> /dev/full``) is an error on stderr, exit 1, whether the
+    output fails as it is printed (a long one) or when it is flushed at the end (a short
+    one); it used to be a traceback."""
+    big = project / "source" / "big.txt"
+    big.write_text("A sentence that is long enough to fill lines. " * 2000, encoding="utf-8")
+    for args in (["segments", str(big)], ["--version"], ["--help"]):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "transflow", "--project", str(project), *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 1, (args, done.stderr)
+        assert done.stderr == "transflow: error: cannot write the output: No space left on device\n"
 
 
 def test_a_command_imports_only_its_own_module(project: Path) -> None:

@@ -7,6 +7,8 @@ imports a command's module only when that command runs (or help lists it).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import os
 import sys
@@ -125,6 +127,7 @@ def run() -> NoReturn:
     """The console script: :func:`main`, then exit at once. A large job leaves hundreds of
     thousands of objects that the interpreter would free one by one on its way out (a
     tenth of a second on a 2 MB document); every file is closed and written by then."""
+    unwritten: OSError | ValueError | None = None  # why the output could not be written
     try:
         main(prog_name="transflow")
         code: object = 0
@@ -132,12 +135,33 @@ def run() -> NoReturn:
         code = exc.code
     except KeyboardInterrupt:  # before a command ran (while Python imported it)
         code = EXIT_INTERRUPTED
+    except OSError as exc:
+        if not _printing(exc):
+            raise  # (the library's errors are TransflowErrors: this is a defect)
+        code, unwritten = EXIT_ERROR, exc  # what it printed could not be written: a full disk
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
-            code = code or 1
+        except (OSError, ValueError) as exc:
+            code = code or EXIT_ERROR
+            if stream is sys.stdout:
+                unwritten = unwritten or exc
+    if unwritten is not None and getattr(unwritten, "errno", None) != errno.EPIPE:
+        # (a reader that stopped reading, as `transflow segments doc.md | head`: nothing
+        # to say, as click does)
+        reason = getattr(unwritten, "strerror", None) or unwritten
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"transflow: error: cannot write the output: {reason}\n")
+            sys.stderr.flush()
     os._exit(code or 0)
+
+
+def _printing(exc: OSError) -> bool:
+    """Whether `exc` was raised where :func:`click.echo` writes (stdout, or stderr)."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace is not None and trace.tb_frame.f_code is click.echo.__code__
