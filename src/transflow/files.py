@@ -19,7 +19,8 @@ STATE_DIR = ".transflow"
 TMP_DIR = ".transflow/tmp"  # catalogs being written: never inside locales/, where git looks
 
 # where warn() sends what a user should know as it happens, innermost last: while empty,
-# the ``transflow`` logger (logging is imported then: it costs every command 5 ms)
+# the ``transflow`` logger (logging is imported then: at start-up it cost every command
+# 16 million instructions, a twelfth of `transflow --version`'s)
 _listeners: list[Callable[[str], None]] = []
 
 
